@@ -1,0 +1,43 @@
+/**
+ * The contract of src/params: parameter sources in, a lazy stream of rows out.
+ * Pure: the CLI reads files and stdin and hands their text here.
+ */
+
+/** One parameter set: the variables one rendering of the template sees. */
+export type Row = Record<string, unknown>;
+
+/** A parameter file already read by the caller. */
+export interface ParamFile {
+  /** What the user typed (a path, or "-" for stdin); used in messages and for the format. */
+  name: string;
+  text: string;
+  /** Forced format; otherwise chosen by extension, then by content. */
+  format?: "yaml" | "json" | "csv" | "ndjson";
+}
+
+/** Everything the command line said about parameters, as raw strings. */
+export interface ParamSpec {
+  /** --items a,b,c (repeatable: lists concatenate) */
+  items: string[];
+  /** --param key=v1,v2 (repeatable) */
+  params: string[];
+  /** --range key=START..END[:STEP] (repeatable) */
+  ranges: string[];
+  /** --zip: pair inline lists position by position instead of a product */
+  zip: boolean;
+  /** --params FILE (repeatable), already read */
+  files: ParamFile[];
+  /** --set key=value (repeatable) */
+  sets: string[];
+}
+
+/** The rows, produced lazily so that a million rows need not sit in memory at once. */
+export interface RowPlan {
+  /** How many rows there will be (known up front: sources are finite). */
+  count: number;
+  /** The keys every row has, in order, for messages and reports. */
+  keys: string[];
+  /** True when no parameter option was given: render the template once with no row variables. */
+  empty: boolean;
+  rows(): Iterable<Row>;
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from "tsup";
+
+// One bundled ESM file for the CLI. Runtime dependencies stay external (they are
+// installed beside it); commands are split into lazily loaded chunks so that
+// `jobx --version` does not pay for nunjucks, js-yaml or kubernetes-models.
+export default defineConfig({
+  entry: { cli: "src/cli.ts" },
+  format: ["esm"],
+  target: "node20",
+  platform: "node",
+  splitting: true,
+  clean: true,
+  sourcemap: true,
+  dts: false,
+});
