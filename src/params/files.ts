@@ -1,0 +1,256 @@
+/**
+ * Parsing parameter files (text already read by the caller) into axes of rows.
+ * YAML and JSON keep their types; CSV values stay strings, because guessing types
+ * from CSV turns version numbers like 1.10 into 1.1 and zip codes into numbers.
+ */
+import { parse as parseCsv } from "csv-parse/sync";
+import { load } from "js-yaml";
+import { InputError, UsageError } from "../errors";
+import { checkKey, quote } from "./keys";
+import type { Axis, Entry } from "./product";
+import type { ParamFile, Row } from "./types";
+
+export type FileFormat = NonNullable<ParamFile["format"]>;
+
+const FORMATS: readonly FileFormat[] = ["yaml", "json", "csv", "ndjson"];
+
+const EXTENSIONS: Readonly<Record<string, FileFormat>> = {
+  ".yaml": "yaml",
+  ".yml": "yaml",
+  ".json": "json",
+  ".csv": "csv",
+  ".ndjson": "ndjson",
+  ".jsonl": "ndjson",
+};
+
+/** How messages name a file: stdin has no name of its own. */
+export function displayName(file: ParamFile): string {
+  return file.name === "-" ? "stdin" : file.name;
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Guesses the format from the content, for stdin and unknown extensions:
+ * `[` first → JSON; every non-blank line starts with `{` → NDJSON; a first line with
+ * commas that looks like neither a YAML mapping (`key: value`), a list item (`- `) nor
+ * a comment → CSV; anything else → YAML.
+ */
+export function sniffFormat(text: string): FileFormat {
+  const body = stripBom(text).trimStart();
+  if (body.startsWith("[")) return "json";
+  const lines = body.split(/\r?\n/).filter((line) => line.trim() !== "");
+  if (lines.length > 0 && lines.every((line) => line.trimStart().startsWith("{"))) return "ndjson";
+  const first = lines[0] ?? "";
+  if (first.includes(",") && !first.includes(": ") && !first.startsWith("- ") && !first.startsWith("#")) return "csv";
+  return "yaml";
+}
+
+/** The format a file is read as: forced, else by extension, else by content. */
+export function detectFormat(file: ParamFile): { format: FileFormat; sniffed: boolean } {
+  if (file.format !== undefined) {
+    if (!FORMATS.includes(file.format)) {
+      throw new UsageError(`${displayName(file)}: unknown parameter file format ${quote(String(file.format))}; use one of ${FORMATS.join(", ")}.`);
+    }
+    return { format: file.format, sniffed: false };
+  }
+  const dot = file.name.lastIndexOf(".");
+  const slash = Math.max(file.name.lastIndexOf("/"), file.name.lastIndexOf("\\"));
+  if (dot > slash + 1) {
+    const format = EXTENSIONS[file.name.slice(dot).toLowerCase()];
+    if (format) return { format, sniffed: false };
+  }
+  return { format: sniffFormat(file.text), sniffed: true };
+}
+
+/**
+ * Copies a loaded value into plain objects and arrays and freezes it: the YAML loader
+ * makes null-prototype objects, which surprise template code, and one value is shared
+ * by every row of the product, so no row may change it for the others.
+ */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return Object.freeze(value.map(plain));
+  if (value !== null && typeof value === "object") {
+    return Object.freeze(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])));
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a single object";
+  if (typeof value === "string") return `the text ${quote(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  return `a ${typeof value} (${String(value)})`;
+}
+
+/** Builds an axis from parsed rows, checking each key once. */
+function rowsAxis(source: string, rows: readonly (readonly Entry[])[], rowWhere: (index: number) => string): Axis {
+  if (rows.length === 0) {
+    throw new InputError(`no rows in ${source}: a parameter file needs at least one row. Add rows, or leave out --params ${source === "stdin" ? "-" : source} to render once.`);
+  }
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  rows.forEach((entries, index) => {
+    for (const [key] of entries) {
+      if (seen.has(key)) continue;
+      checkKey(key, rowWhere(index));
+      seen.add(key);
+      keys.push(key);
+    }
+  });
+  return {
+    source,
+    length: rows.length,
+    keys,
+    keySources: new Map(keys.map((key) => [key, source])),
+    entries: (position) => rows[position] ?? [],
+  };
+}
+
+function exampleFor(format: FileFormat): string[] {
+  return format === "yaml"
+    ? ["- {name: a, size: 1}", "- {name: b, size: 2}"]
+    : ['[{"name": "a", "size": 1},', ' {"name": "b", "size": 2}]'];
+}
+
+/** The loader for YAML and JSON: the core schema (JSON-compatible types) and no duplicate keys. */
+function loadDocument(text: string, source: string, label: "YAML" | "JSON", lineOffset = 0, fallbackWhere = source): unknown {
+  try {
+    return load(text, { filename: source });
+  } catch (error) {
+    const e = error as { reason?: unknown; mark?: { line?: unknown; column?: unknown }; message?: unknown };
+    const reason = typeof e.reason === "string" ? e.reason : String(e.message ?? error);
+    const line = typeof e.mark?.line === "number" ? e.mark.line + 1 + lineOffset : undefined;
+    const column = typeof e.mark?.column === "number" ? e.mark.column + 1 : undefined;
+    const where = line === undefined ? fallbackWhere : `${source} line ${line}`;
+    const at = column === undefined ? "" : ` (column ${column})`;
+    const fix = reason.includes("duplicated mapping key")
+      ? " Each key may appear once per row; remove or rename the repeated one."
+      : ` Fix the ${label} syntax there.`;
+    throw new InputError(`not valid ${label}: ${reason.replace(/ \(\d+:\d+\)$/, "")}${at}.${fix}`, { where });
+  }
+}
+
+function mappingEntries(value: unknown): Entry[] | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  return Object.entries(value).map(([key, v]) => [key, plain(v)] as const);
+}
+
+function parseStructured(text: string, source: string, format: "yaml" | "json", sniffed: boolean): Axis {
+  if (text.trim() === "") return rowsAxis(source, [], () => source);
+  const label = format === "yaml" ? "YAML" : "JSON";
+  const document = loadDocument(text, source, label);
+  if (!Array.isArray(document)) {
+    const hint = sniffed && format === "yaml" ? ["(If this is CSV or NDJSON, give the file a .csv or .ndjson name so it is read as such.)"] : [];
+    throw new InputError(`expected a list of objects, like:`, {
+      where: `${source}`,
+      details: [...exampleFor(format), `but the file holds ${describe(document)}.`, ...hint],
+    });
+  }
+  const rows = document.map((item, index) => {
+    const entries = mappingEntries(item);
+    if (!entries) {
+      throw new InputError(`expected an object (key: value pairs), got ${describe(item)}. Every item of the list must be one row of named values.`, {
+        where: `${source} row ${index + 1}`,
+        details: exampleFor(format),
+      });
+    }
+    return entries;
+  });
+  return rowsAxis(source, rows, (index) => `${source} row ${index + 1}`);
+}
+
+function parseNdjson(text: string, source: string): Axis {
+  const rows: Entry[][] = [];
+  const rowLines: number[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (line.trim() === "") return;
+    const where = `${source} line ${index + 1}`;
+    if (!line.trimStart().startsWith("{")) {
+      throw new InputError(`expected one JSON object per line, like {"name": "a", "size": 1}, got ${quote(line.length > 40 ? `${line.slice(0, 40)}...` : line)}.`, { where });
+    }
+    const value = loadDocument(line, source, "JSON", index, where);
+    const entries = mappingEntries(value);
+    if (!entries) throw new InputError(`expected a JSON object like {"name": "a", "size": 1}, got ${describe(value)}.`, { where });
+    rows.push(entries);
+    rowLines.push(index + 1);
+  });
+  return rowsAxis(source, rows, (index) => `${source} line ${rowLines[index] ?? "?"}`);
+}
+
+interface CsvRecord {
+  record: string[];
+  info: { lines: number; empty_lines: number };
+}
+
+function parseCsvFile(text: string, source: string): Axis {
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as CsvRecord[];
+  } catch (error) {
+    const e = error as { message?: unknown; lines?: unknown };
+    const line = typeof e.lines === "number" ? e.lines : undefined;
+    throw new InputError(`not valid CSV: ${String(e.message ?? error)}. Quote values that hold commas, quotes or line breaks ("a ""quoted"" word"), and close every quote.`, {
+      where: line === undefined ? source : `${source} line ${line}`,
+    });
+  }
+  const [header, ...body] = records;
+  if (!header) return rowsAxis(source, [], () => source);
+  const headerWhere = `${source} line ${header.info.lines}`;
+  const names = header.record;
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const duplicates = [...counts].filter(([, n]) => n > 1).map(([name]) => quote(name));
+  if (duplicates.length > 0) {
+    throw new InputError(`the header repeats the column name${duplicates.length > 1 ? "s" : ""} ${duplicates.join(", ")}. Every column needs its own name; rename or remove the repeated column.`, { where: headerWhere });
+  }
+  names.forEach((name, column) => {
+    if (name === "") {
+      throw new InputError(`column ${column + 1} of the header has no name. The first line must name every column, like: name,size`, { where: headerWhere });
+    }
+    checkKey(name, headerWhere);
+  });
+
+  // csv-parse reports the line a record ends on; a quoted value may span lines, so the
+  // start is one past the previous record's end plus any blank lines skipped between.
+  let previousEnd = header.info.lines;
+  let previousEmpty = header.info.empty_lines;
+  const rows = body.map(({ record, info }, index) => {
+    const start = previousEnd + 1 + (info.empty_lines - previousEmpty);
+    previousEnd = info.lines;
+    previousEmpty = info.empty_lines;
+    if (record.length !== names.length) {
+      throw new InputError(
+        `row ${index + 1} has ${record.length} column${record.length === 1 ? "" : "s"} but the header has ${names.length}. Give every row one value per header column; quote values that contain commas.`,
+        { where: `${source} line ${start}` },
+      );
+    }
+    return names.map((name, column): Entry => [name, record[column] ?? ""]);
+  });
+  return rowsAxis(source, rows, () => headerWhere);
+}
+
+/** Parses one parameter file into one axis; each row of the file is one position. */
+export function fileAxis(file: ParamFile): Axis {
+  const source = displayName(file);
+  const { format, sniffed } = detectFormat(file);
+  const text = stripBom(file.text);
+  switch (format) {
+    case "yaml":
+    case "json":
+      return parseStructured(text, source, format, sniffed);
+    case "ndjson":
+      return parseNdjson(text, source);
+    case "csv":
+      return parseCsvFile(text, source);
+  }
+}
+
+/** For tests and reports: the rows of one file, each a fresh object. */
+export function fileRows(file: ParamFile): Row[] {
+  const axis = fileAxis(file);
+  return Array.from({ length: axis.length }, (_, i) => Object.fromEntries(axis.entries(i)) as Row);
+}

@@ -1,0 +1,157 @@
+/**
+ * Turns the parameter options into a plan of rows.
+ *
+ * Combination order (documented for users, and fixed so that row numbers are stable
+ * between runs): the axes are
+ *   1. each --params file, in the order given (one position per row of the file), then
+ *   2. the inline lists: --items, then each --param in the order given, then each
+ *      --range in the order given; with --zip these become a single axis instead,
+ *      paired position by position.
+ * Rows are the cartesian product of the axes with the FIRST axis varying slowest, like
+ * nested for-loops (or Python's itertools.product). Every --set constant is then added
+ * to each row. A row's keys come in axis order, then the --set keys.
+ */
+import { InputError, UsageError } from "../errors";
+import { fileAxis } from "./files";
+import { parseParam, parseRange, parseSet, splitList } from "./inline";
+import { checkKey, quote } from "./keys";
+import { listAxis, productRows, zipAxes, type Axis, type Entry } from "./product";
+import type { ParamSpec, Row, RowPlan } from "./types";
+
+export type { ParamFile, ParamSpec, Row, RowPlan } from "./types";
+export { escapeListItem, MAX_RANGE_VALUES } from "./inline";
+export { detectFormat, sniffFormat } from "./files";
+
+/** More rows than this is a mistake (a product of two big files, say), not a batch to submit. */
+export const MAX_ROWS = 100_000_000;
+
+function rangeAxis(text: string): Axis {
+  const { key, start, step, count } = parseRange(text);
+  const source = `--range ${key}`;
+  return {
+    source,
+    length: count,
+    keys: [key],
+    keySources: new Map([[key, source]]),
+    // Computed on demand: a ten-million value range costs nothing until it is walked.
+    entries: (position) => [[key, start + position * step]],
+  };
+}
+
+function inlineAxes(spec: ParamSpec): Axis[] {
+  const axes: Axis[] = [];
+  if (spec.items.length > 0) {
+    axes.push(listAxis("--items", "item", spec.items.flatMap((text) => splitList(text, "--items"))));
+  }
+  const given = new Map<string, string>();
+  for (const text of spec.params) {
+    const { key, values } = parseParam(text);
+    const earlier = given.get(key);
+    if (earlier !== undefined) {
+      throw new UsageError(
+        `--param ${key} is given twice (${quote(earlier)} and ${quote(text)}). Put all its values in one flag, like --param ${key}=${earlier.slice(key.length + 1)},${text.slice(key.length + 1)}`,
+      );
+    }
+    given.set(key, text);
+    axes.push(listAxis(`--param ${key}`, key, values));
+  }
+  const ranges = new Map<string, string>();
+  for (const text of spec.ranges) {
+    const axis = rangeAxis(text);
+    const key = axis.keys[0] ?? "";
+    const earlier = ranges.get(key);
+    if (earlier !== undefined) {
+      throw new UsageError(`--range ${key} is given twice (${quote(earlier)} and ${quote(text)}). Keep one, or give the second range another name.`);
+    }
+    ranges.set(key, text);
+    axes.push(axis);
+  }
+  return axes;
+}
+
+function zipped(axes: Axis[]): Axis {
+  if (axes.length < 2) {
+    throw new UsageError(
+      `--zip needs at least two lists to pair up (from --items, --param or --range), but got ${axes.length === 0 ? "none" : `only ${axes[0]?.source}`}. Add another list, or drop --zip.`,
+    );
+  }
+  const lengths = new Set(axes.map((axis) => axis.length));
+  if (lengths.size > 1) {
+    throw new UsageError(
+      "--zip pairs lists position by position, so they must be the same length, but they are not:",
+      [...axes.map((axis) => `  ${axis.keys.join(", ")} (${axis.source}): ${axis.length}`), "Make the lists the same length, or drop --zip to combine every value with every other."],
+    );
+  }
+  return zipAxes("--zip", axes);
+}
+
+/** Refuses a key that two sources give: which one should win is a guess jobx won't make. */
+function checkOwners(axes: readonly Axis[], sets: readonly { key: string; source: string }[]): void {
+  const owner = new Map<string, string>();
+  const claim = (key: string, source: string) => {
+    const first = owner.get(key);
+    if (first === undefined) {
+      checkKey(key, source);
+      owner.set(key, source);
+      return;
+    }
+    if (first === source) {
+      throw new InputError(`${source} is given twice with --params, so every key would come from it twice. Give each file once.`, { where: source });
+    }
+    throw new InputError(
+      `key '${key}' comes from both ${first} and ${source}. Each key may come from one source only: rename it in one of them, or drop one.`,
+    );
+  };
+  for (const axis of axes) {
+    for (const key of axis.keys) claim(key, axis.keySources.get(key) ?? axis.source);
+  }
+  for (const { key, source } of sets) claim(key, source);
+}
+
+function rowCount(axes: readonly Axis[]): number {
+  let count = 1;
+  for (const axis of axes) {
+    count *= axis.length;
+    if (count > MAX_ROWS) {
+      throw new InputError(
+        `the parameters make more than ${MAX_ROWS.toLocaleString("en-US")} rows (${axes.map((a) => `${a.source}: ${a.length}`).join(" × ")}). Use fewer values, or --zip to pair lists instead of combining every value with every other.`,
+      );
+    }
+  }
+  return count;
+}
+
+/** The rows to render, from everything the command line said about parameters. */
+export function planRows(spec: ParamSpec): RowPlan {
+  const nothingGiven =
+    spec.items.length === 0 && spec.params.length === 0 && spec.ranges.length === 0 && spec.files.length === 0 && spec.sets.length === 0;
+  if (nothingGiven && !spec.zip) {
+    return { count: 1, keys: [], empty: true, rows: () => [{}] };
+  }
+
+  const files = spec.files.map(fileAxis);
+  const inline = inlineAxes(spec);
+  const axes = [...files, ...(spec.zip ? [zipped(inline)] : inline)];
+
+  const constants: Entry[] = [];
+  const setText = new Map<string, string>();
+  for (const text of spec.sets) {
+    const { key, value } = parseSet(text);
+    const earlier = setText.get(key);
+    if (earlier !== undefined) {
+      throw new UsageError(`--set ${key} is given twice (${quote(earlier)} and ${quote(text)}). Keep the one you mean.`);
+    }
+    setText.set(key, text);
+    constants.push([key, value]);
+  }
+
+  checkOwners(axes, constants.map(([key]) => ({ key, source: `--set ${key}` })));
+  const count = rowCount(axes);
+  const keys = [...axes.flatMap((axis) => axis.keys), ...constants.map(([key]) => key)];
+  return {
+    count,
+    keys,
+    empty: false,
+    rows: (): Iterable<Row> => ({ [Symbol.iterator]: () => productRows(axes, constants) }),
+  };
+}
