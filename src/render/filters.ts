@@ -1,0 +1,186 @@
+/**
+ * jobx's template filters: what Kubernetes manifests need and nunjucks lacks or gets
+ * wrong next to Jinja2. Each is a plain function so it can be tested on its own.
+ */
+import { createHash } from "node:crypto";
+import { dump } from "js-yaml";
+
+/** nunjucks passes keyword arguments as a trailing object marked `__keywords`. */
+type Kwargs = Record<string, unknown> & { __keywords: true };
+
+function isKwargs(value: unknown): value is Kwargs {
+  return typeof value === "object" && value !== null && (value as { __keywords?: unknown }).__keywords === true;
+}
+
+/** Splits `(...args)` into positional values and keyword values, by Jinja2's parameter names. */
+function bindArgs(names: readonly string[], args: unknown[]): Record<string, unknown> {
+  const bound: Record<string, unknown> = {};
+  const last = args[args.length - 1];
+  const positional = isKwargs(last) ? args.slice(0, -1) : args;
+  positional.forEach((value, i) => {
+    const name = names[i];
+    if (name === undefined) throw new Error(`too many arguments (takes ${names.join(", ")})`);
+    bound[name] = value;
+  });
+  if (isKwargs(last)) {
+    for (const [key, value] of Object.entries(last)) {
+      if (key === "__keywords") continue;
+      if (!names.includes(key)) throw new Error(`unknown argument '${key}' (takes ${names.join(", ")})`);
+      bound[key] = value;
+    }
+  }
+  return bound;
+}
+
+// Python's json.dumps with ensure_ascii: everything outside printable ASCII is escaped,
+// and Jinja2's htmlsafe_json_dumps then escapes < > & ' as well.
+const JSON_ESCAPES: Record<string, string> = {
+  '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f",
+  "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027",
+};
+
+function pyJsonString(s: string): string {
+  return `"${s.replace(/["\\\n\r\t\b\f<>&']|[^ -~]/g, (c) => JSON_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
+}
+
+function pyJsonNumber(n: number): string {
+  if (Number.isNaN(n)) return "NaN";
+  if (!Number.isFinite(n)) return n > 0 ? "Infinity" : "-Infinity";
+  return String(n);
+}
+
+/**
+ * Jinja2's `tojson`: Python's json.dumps(sort_keys=True) made HTML-safe. Byte-for-byte
+ * the same as Jinja2 for strings, integers, booleans, None, lists and dicts, so a
+ * rendering compares equal with python3's jinja2. Its output is also a valid YAML
+ * flow scalar or collection under YAML 1.1 and 1.2 alike (all non-ASCII is escaped).
+ */
+export function tojson(value: unknown, ...args: unknown[]): string {
+  const { indent } = bindArgs(["indent"], args);
+  const step = typeof indent === "number" ? " ".repeat(indent) : typeof indent === "string" ? indent : undefined;
+  const walk = (v: unknown, depth: number): string => {
+    if (v === null || v === undefined) return "null";
+    if (typeof v === "string") return pyJsonString(v);
+    if (typeof v === "number") return pyJsonNumber(v);
+    if (typeof v === "bigint") return v.toString();
+    if (typeof v === "boolean") return v ? "true" : "false";
+    if (v instanceof Date) return pyJsonString(v.toISOString());
+    const inner = step === undefined ? "" : `\n${step.repeat(depth + 1)}`;
+    const outer = step === undefined ? "" : `\n${step.repeat(depth)}`;
+    const sep = step === undefined ? ", " : ",";
+    if (Array.isArray(v)) {
+      if (v.length === 0) return "[]";
+      return `[${inner}${v.map((x) => walk(x, depth + 1)).join(sep + inner)}${outer}]`;
+    }
+    if (typeof v === "object") {
+      const keys = Object.keys(v).sort();
+      if (keys.length === 0) return "{}";
+      const obj = v as Record<string, unknown>;
+      return `{${inner}${keys.map((k) => `${pyJsonString(k)}: ${walk(obj[k], depth + 1)}`).join(sep + inner)}${outer}}`;
+    }
+    throw new Error(`tojson cannot encode a ${typeof v}`);
+  };
+  return walk(value, 0);
+}
+
+// Characters a YAML double-quoted scalar must not carry raw: C0/C1 controls, DEL, the
+// BOM, non-characters, and U+0085/U+2028/U+2029, which YAML 1.1 (kubectl's reader)
+// takes as line breaks where YAML 1.2 does not.
+// eslint-disable-next-line no-control-regex
+const YAML_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
+/**
+ * A YAML-safe `quote`: the value as one double-quoted scalar that reads back as the same
+ * string under YAML 1.1 and 1.2, whatever it contains. Unlike `tojson` it keeps
+ * non-ASCII text readable.
+ */
+export function quote(value: unknown): string {
+  if (value !== null && typeof value === "object") {
+    throw new Error("quote takes a string, number or boolean; use tojson for lists and maps");
+  }
+  const s = value === undefined || value === null ? "" : String(value);
+  return JSON.stringify(s).replace(YAML_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * `toyaml`: the value as block YAML, without a trailing newline (as Helm's toYaml), to be
+ * placed with `indent`. js-yaml quotes strings that YAML 1.1 would read as booleans,
+ * numbers or null (`on`, `0777`, `~`), so the result reads the same under 1.1 and 1.2.
+ */
+export function toyaml(value: unknown): string {
+  return dump(value, { lineWidth: -1, noRefs: true }).replace(/\n$/, "");
+}
+
+// Python's str.splitlines() boundaries, which Jinja2's indent uses.
+const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
+
+/**
+ * Jinja2 3.x `indent(width=4, first=False, blank=False)`: indents every line but the first
+ * (unless `first`), leaves blank lines alone (unless `blank`); `width` may be a string.
+ * nunjucks' own indent ignores keyword arguments and indents blank lines.
+ */
+export function indent(value: unknown, ...args: unknown[]): string {
+  const { width = 4, first = false, blank = false } = bindArgs(["width", "first", "blank"], args);
+  const pad = typeof width === "string" ? width : " ".repeat(Number(width));
+  const lines = `${value === undefined || value === null ? "" : String(value)}\n`.split(PY_LINE_BREAK);
+  lines.pop(); // splitlines() drops the empty piece after the final break
+  let out: string;
+  if (blank) {
+    out = lines.join(`\n${pad}`);
+  } else {
+    out = [lines[0] ?? "", ...lines.slice(1).map((line) => (line ? pad + line : line))].join("\n");
+  }
+  return first ? pad + out : out;
+}
+
+/** `b64encode`: UTF-8 bytes as base64, for Secret data and the like. */
+export function b64encode(value: unknown): string {
+  return Buffer.from(value === undefined || value === null ? "" : String(value), "utf8").toString("base64");
+}
+
+/** `b64decode`: the reverse, as UTF-8 text. */
+export function b64decode(value: unknown): string {
+  return Buffer.from(String(value ?? ""), "base64").toString("utf8");
+}
+
+/** A short, stable hex digest, used to keep cut or sanitised names distinct. */
+export function shortHash(text: string, length = 8): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/**
+ * `dnslabel(max=63)`: any value as a fragment usable in a DNS-1123 label (and so in a Job
+ * name): lower case, accents folded, every run of other characters turned into one `-`,
+ * no leading or trailing `-`, at most `max` characters. A value with nothing usable left
+ * (say, only CJK text) becomes `x` plus a short hash of it, so it is never empty.
+ */
+export function dnslabel(value: unknown, ...args: unknown[]): string {
+  const { max = 63 } = bindArgs(["max"], args);
+  const limit = Math.max(1, Math.min(63, Number(max)));
+  const text = value === undefined || value === null ? "" : String(value);
+  let label = text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  if (!label) label = `x${shortHash(text, Math.min(8, limit - 1))}`;
+  return label.slice(0, limit).replace(/-+$/, "");
+}
+
+/** Jinja2's `unique`: first occurrences, in order. */
+export function unique(value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw new Error("unique takes a list");
+  return [...new Set(value)];
+}
+
+export const JOBX_FILTERS: Record<string, (value: unknown, ...args: unknown[]) => unknown> = {
+  tojson,
+  quote,
+  toyaml,
+  indent,
+  b64encode,
+  b64decode,
+  dnslabel,
+  unique,
+};

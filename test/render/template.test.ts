@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { compileTemplate } from "../../src/render/template";
+import { InputError } from "../../src/errors";
+
+const render = (text: string, context: Record<string, unknown> = {}) => compileTemplate({ name: "t.yaml.njk", text }).render(context, "row 0 (item=x)");
+
+function errorOf(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    return err as InputError;
+  }
+  throw new Error("expected an error");
+}
+
+describe("Jinja2 compatibility", () => {
+  it.each([
+    ["trailing comma in a dict literal", '{% set d = {"a": 1, } %}{{ d.a }}', "1"],
+    ["trailing comma in a list literal", "{% set l = [1, 2, ] %}{{ l | length }}", "2"],
+    ["negative index", "{% set l = [1, 2, 3] %}{{ l[-1] }}", "3"],
+    ["slices", "{% set l = [1, 2, 3] %}{{ l[1:] | join(',') }}", "2,3"],
+    ["dict.items()", '{% for k, v in {"a": 1}.items() %}{{ k }}={{ v }}{% endfor %}', "a=1"],
+    ["True/False/None", "{{ True }} {{ None is none }}", "true true"],
+    ["no HTML escaping", "{{ '<&>' }}", "<&>"],
+    ["null prints empty like None's absence, not an error", "[{{ x }}]", "[]"],
+    ["default for a missing value", "{{ missing | default('d') }}", "d"],
+    ["is defined", "{{ 'y' if missing is defined else 'n' }}", "n"],
+  ])("%s", (_name, text, expected) => {
+    expect(render(text, { x: null })).toBe(expected);
+  });
+
+  it("reads templates as Jinja2 does: CRLF to LF, one final newline dropped", () => {
+    expect(render("a\r\nb\n")).toBe("a\nb");
+    expect(render("a\n\n")).toBe("a\n");
+  });
+});
+
+describe("errors name the template, the line and the row", () => {
+  it("undefined value", () => {
+    const err = errorOf(() => render("a: 1\nb: {{ itme }}\n", { item: "x" }));
+    expect(err.message).toContain("t.yaml.njk:2:");
+    expect(err.message).toContain("{{ itme }} is undefined in row 0 (item=x)");
+    expect(err.message).toContain("--param");
+  });
+
+  it.each([
+    ["a jobx filter", "{{ itme | quote }}"],
+    ["a nunjucks filter", "{{ itme | upper }}"],
+    ["a chain of filters", "{{ itme | lower | quote }}"],
+  ])("undefined value given to %s", (_name, expr) => {
+    const err = errorOf(() => render(`a: 1\nb: ${expr}`, { item: "x" }));
+    expect(err.message).toContain("t.yaml.njk:2");
+    expect(err.message).toContain(`${expr} is undefined in row 0 (item=x)`);
+  });
+
+  it("undefined attribute", () => {
+    const err = errorOf(() => render("x\n\ny: {{ p.nmae | upper }}", { p: { name: 1 } }));
+    expect(err.message).toMatch(/t\.yaml\.njk:3:\d+: \{\{ p\.nmae \| upper \}\} is undefined/);
+  });
+
+  it("syntax error", () => {
+    const err = errorOf(() => compileTemplate({ name: "bad.njk", text: "ok\n{% if %}\n" }));
+    expect(err.message).toMatch(/^bad\.njk:2:\d+: template syntax error: /);
+  });
+
+  it("Jinja2's loop filter, which nunjucks would render as nothing", () => {
+    const err = errorOf(() => compileTemplate({ name: "f.njk", text: "a\n{% for x in xs if x %}{{ x }}{% endfor %}" }));
+    expect(err.message).toMatch(/^f\.njk:2: .*for … if/);
+    expect(err.message).toContain("{% if cond %}");
+  });
+
+  it("an error raised while rendering names the row", () => {
+    const err = errorOf(() => render("{{ 'a' | nosuchfilter }}"));
+    expect(err.message).toContain("nosuchfilter");
+    expect(err.message).toContain("row 0 (item=x)");
+  });
+});
+
+describe("parameter values are never re-evaluated", () => {
+  it("prints template syntax inside a value as text", () => {
+    expect(render("{{ v }}", { v: "{{ 7*7 }}{% if true %}x{% endif %}" })).toBe("{{ 7*7 }}{% if true %}x{% endif %}");
+  });
+});
