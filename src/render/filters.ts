@@ -112,6 +112,7 @@ export function toyaml(value: unknown): string {
 }
 
 // Python's str.splitlines() boundaries, which Jinja2's indent uses.
+// eslint-disable-next-line no-control-regex -- these are the separators Python splits on
 const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
 
 /**
