@@ -4,7 +4,7 @@
  * from CSV turns version numbers like 1.10 into 1.1 and zip codes into numbers.
  */
 import { parse as parseCsv } from "csv-parse/sync";
-import { load } from "js-yaml";
+import { loadAll } from "js-yaml";
 import { InputError, UsageError } from "../errors";
 import { checkKey, quote } from "./keys";
 import type { Axis, Entry } from "./product";
@@ -105,7 +105,7 @@ function rowsAxis(source: string, rows: readonly (readonly Entry[])[], rowWhere:
     source,
     length: rows.length,
     keys,
-    keySources: new Map(keys.map((key) => [key, source])),
+    keySources: keys.map(() => source),
     entries: (position) => rows[position] ?? [],
   };
 }
@@ -116,10 +116,14 @@ function exampleFor(format: FileFormat): string[] {
     : ['[{"name": "a", "size": 1},', ' {"name": "b", "size": 2}]'];
 }
 
-/** The loader for YAML and JSON: the core schema (JSON-compatible types) and no duplicate keys. */
+/**
+ * The loader for YAML and JSON: the core schema (JSON-compatible types) and no duplicate
+ * keys. Returns the one document, or `undefined` when there is none (only comments).
+ */
 function loadDocument(text: string, source: string, label: "YAML" | "JSON", lineOffset = 0, fallbackWhere = source): unknown {
+  let documents: unknown[];
   try {
-    return load(text, { filename: source });
+    documents = loadAll(text, { filename: source });
   } catch (error) {
     const e = error as { reason?: unknown; mark?: { line?: unknown; column?: unknown }; message?: unknown };
     const reason = typeof e.reason === "string" ? e.reason : String(e.message ?? error);
@@ -132,6 +136,10 @@ function loadDocument(text: string, source: string, label: "YAML" | "JSON", line
       : ` Fix the ${label} syntax there.`;
     throw new InputError(`not valid ${label}: ${reason.replace(/ \(\d+:\d+\)$/, "")}${at}.${fix}`, { where });
   }
+  if (documents.length > 1) {
+    throw new InputError(`the file holds ${documents.length} ${label} documents (separated by ---), but jobx reads one. Put all rows in one list.`, { where: fallbackWhere });
+  }
+  return documents[0];
 }
 
 function mappingEntries(value: unknown): Entry[] | undefined {
@@ -140,9 +148,9 @@ function mappingEntries(value: unknown): Entry[] | undefined {
 }
 
 function parseStructured(text: string, source: string, format: "yaml" | "json", sniffed: boolean): Axis {
-  if (text.trim() === "") return rowsAxis(source, [], () => source);
   const label = format === "yaml" ? "YAML" : "JSON";
   const document = loadDocument(text, source, label);
+  if (document === undefined) return rowsAxis(source, [], () => source);
   if (!Array.isArray(document)) {
     const hint = sniffed && format === "yaml" ? ["(If this is CSV or NDJSON, give the file a .csv or .ndjson name so it is read as such.)"] : [];
     throw new InputError(`expected a list of objects, like:`, {

@@ -32,7 +32,7 @@ function rangeAxis(text: string): Axis {
     source,
     length: count,
     keys: [key],
-    keySources: new Map([[key, source]]),
+    keySources: [source],
     // Computed on demand: a ten-million value range costs nothing until it is walked.
     entries: (position) => [[key, start + position * step]],
   };
@@ -103,7 +103,7 @@ function checkOwners(axes: readonly Axis[], sets: readonly { key: string; source
     );
   };
   for (const axis of axes) {
-    for (const key of axis.keys) claim(key, axis.keySources.get(key) ?? axis.source);
+    axis.keys.forEach((key, k) => claim(key, axis.keySources[k] ?? axis.source));
   }
   for (const { key, source } of sets) claim(key, source);
 }

@@ -13,8 +13,8 @@ export interface Axis {
   readonly length: number;
   /** Every key the axis can give, in first-seen order. */
   readonly keys: readonly string[];
-  /** Where each key came from; a zipped axis keeps the flags its lists came from. */
-  readonly keySources: ReadonlyMap<string, string>;
+  /** Where each of `keys` came from (same order); a zipped axis keeps the flags its lists came from. */
+  readonly keySources: readonly string[];
   /** The key/value pairs at one position (0-based, below `length`). */
   entries(position: number): readonly Entry[];
 }
@@ -25,20 +25,18 @@ export function listAxis(source: string, key: string, values: readonly unknown[]
     source,
     length: values.length,
     keys: [key],
-    keySources: new Map([[key, source]]),
+    keySources: [source],
     entries: (position) => [[key, values[position]]],
   };
 }
 
 /** Pairs axes position by position; the caller has checked that their lengths agree. */
 export function zipAxes(source: string, axes: readonly Axis[]): Axis {
-  const keySources = new Map<string, string>();
-  for (const axis of axes) for (const [key, from] of axis.keySources) keySources.set(key, from);
   return {
     source,
     length: axes[0]?.length ?? 0,
     keys: axes.flatMap((axis) => axis.keys),
-    keySources,
+    keySources: axes.flatMap((axis) => axis.keySources),
     entries: (position) => axes.flatMap((axis) => axis.entries(position)),
   };
 }
