@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
+
+const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 
 // One bundled ESM file for the CLI. Runtime dependencies stay external (they are
 // installed beside it); commands are split into lazily loaded chunks so that
@@ -12,4 +15,5 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   dts: false,
+  define: { __JOBX_VERSION__: JSON.stringify(version) },
 });

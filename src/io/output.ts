@@ -1,0 +1,91 @@
+/**
+ * Writing expansion output without losing anything.
+ *
+ * stdout: output is held back up to HOLD_BYTES, so for ordinary sizes an error means
+ * nothing at all was written; past that it streams (keeping memory flat for a million
+ * rows), and an error then says plainly that stdout holds incomplete output.
+ *
+ * --out-dir: files are written into a hidden staging folder inside DIR and moved into
+ * place only when every row succeeded; on an error the staging folder is removed and
+ * DIR is as it was.
+ */
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { once } from "node:events";
+
+export const HOLD_BYTES = 16 * 1024 * 1024;
+const FLUSH_BYTES = 256 * 1024;
+
+export class StdoutSink {
+  private held: string[] = [];
+  private heldBytes = 0;
+  private streaming = false;
+  /** Documents (or renderings) already handed to stdout. */
+  written = 0;
+  private pendingDocs = 0;
+
+  constructor(private readonly stream: NodeJS.WritableStream = process.stdout) {}
+
+  /** Adds one document's text; resolves when it is safe to produce more. */
+  async write(text: string): Promise<void> {
+    this.held.push(text);
+    this.heldBytes += text.length;
+    this.pendingDocs++;
+    const limit = this.streaming ? FLUSH_BYTES : HOLD_BYTES;
+    if (this.heldBytes >= limit) {
+      this.streaming = true;
+      await this.flush();
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (this.held.length === 0) return;
+    const chunk = this.held.join("");
+    this.held = [];
+    this.heldBytes = 0;
+    this.written += this.pendingDocs;
+    this.pendingDocs = 0;
+    if (!this.stream.write(chunk)) await once(this.stream, "drain");
+  }
+
+  /** Everything held goes out. */
+  async end(): Promise<void> {
+    await this.flush();
+  }
+
+  /** After an error: drop what was held; say whether anything already went out. */
+  abandon(): { incomplete: boolean; written: number } {
+    this.held = [];
+    return { incomplete: this.written > 0, written: this.written };
+  }
+}
+
+export class OutDirSink {
+  private readonly staging: string;
+  private readonly files: string[] = [];
+
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.staging = mkdtempSync(join(dir, ".jobx-staging-"));
+  }
+
+  write(fileName: string, text: string): void {
+    writeFileSync(join(this.staging, fileName), text);
+    this.files.push(fileName);
+  }
+
+  /** Moves every staged file into place and returns their paths as the user would type them. */
+  commit(): string[] {
+    const paths = this.files.map((f) => {
+      const target = join(this.dir, f);
+      renameSync(join(this.staging, f), target);
+      return relative(process.cwd(), target) || target;
+    });
+    rmSync(this.staging, { recursive: true, force: true });
+    return paths;
+  }
+
+  abandon(): void {
+    rmSync(this.staging, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * A rendered document becomes a checked Job: it must be a batch/v1 Job, valid against the
+ * Job schema (kubernetes-models), and pass the rules the API server enforces that the
+ * schema does not (pkg/apis/batch/validation/validation.go, pkg/apis/core/validation).
+ */
+import { Job } from "kubernetes-models/batch/v1/Job";
+import { isDnsLabel, maxJobNameLength } from "./names";
+import { JOBX_PREFIX } from "./labels";
+
+export type JobObject = {
+  apiVersion: "batch/v1";
+  kind: "Job";
+  metadata: { name?: string; generateName?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  spec: {
+    completions?: number;
+    parallelism?: number;
+    completionMode?: string;
+    template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown }; spec: { restartPolicy?: string; containers: unknown[]; [k: string]: unknown } };
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** What a non-Job document is, for the refusal message. */
+function describeDocument(doc: unknown): string {
+  if (!isObject(doc)) return Array.isArray(doc) ? "a list" : `a ${typeof doc} (${JSON.stringify(doc).slice(0, 40)})`;
+  const kind = typeof doc.kind === "string" ? doc.kind : "an object with no kind";
+  const apiVersion = typeof doc.apiVersion === "string" ? ` (${doc.apiVersion})` : " (no apiVersion)";
+  return `${kind}${apiVersion}`;
+}
+
+/** The Indexed completions count that bounds the name, when there is one. */
+export function indexedCompletions(job: JobObject): number | undefined {
+  return job.spec.completionMode === "Indexed" && typeof job.spec.completions === "number" ? job.spec.completions : undefined;
+}
+
+/**
+ * Every problem with one document, as "field: problem" lines; empty when it is a valid Job.
+ * The name is not judged here: an invalid or missing name is replaced by a derived one.
+ */
+export function jobProblems(doc: unknown): string[] {
+  if (!isObject(doc) || doc.apiVersion !== "batch/v1" || doc.kind !== "Job") {
+    return [`is ${describeDocument(doc)}, not a Job: jobx expands batch/v1 Jobs only (apiVersion: batch/v1, kind: Job)`];
+  }
+  const problems: string[] = [];
+  try {
+    new Job(doc as ConstructorParameters<typeof Job>[0]).validate();
+  } catch (err) {
+    const errors = (err as { errors?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] }).errors;
+    if (!errors) throw err;
+    for (const e of errors) {
+      const path = e.instancePath.replace(/^\//, "").replace(/\/(\d+)/g, "[$1]").replace(/\//g, ".") || "(document)";
+      const extra = e.params && "allowedValues" in e.params ? ` (${String(e.params.allowedValues)})` : "";
+      problems.push(`${path}: ${e.message ?? "invalid"}${extra}`);
+    }
+  }
+  if (problems.length > 0) return problems;
+
+  const job = doc as JobObject;
+  // `metadata:` with nothing under it parses as null; treat it as empty, as the API does.
+  job.metadata ??= {};
+  if (job.metadata.generateName !== undefined) {
+    problems.push("metadata.generateName: not supported; jobx names every Job so the group can find it again. Use metadata.name, or leave it out and jobx derives one");
+  }
+  const podSpec = job.spec.template.spec;
+  if (podSpec.restartPolicy !== "Never" && podSpec.restartPolicy !== "OnFailure") {
+    problems.push(
+      `spec.template.spec.restartPolicy: must be Never or OnFailure for a Job, not ${podSpec.restartPolicy === undefined ? "unset (pods default to Always)" : JSON.stringify(podSpec.restartPolicy)}`,
+    );
+  }
+  if (podSpec.containers.length === 0) problems.push("spec.template.spec.containers: at least one container is required");
+  if (job.spec.completionMode === "Indexed" && job.spec.completions === undefined) {
+    problems.push("spec.completions: required when completionMode is Indexed");
+  }
+  for (const [where, labels] of [
+    ["metadata.labels", job.metadata.labels],
+    ["metadata.annotations", job.metadata.annotations],
+    ["spec.template.metadata.labels", job.spec.template.metadata?.labels],
+    ["spec.template.metadata.annotations", job.spec.template.metadata?.annotations],
+  ] as const) {
+    for (const key of Object.keys(labels ?? {})) {
+      if (key.startsWith(JOBX_PREFIX)) problems.push(`${where}.${key}: keys under ${JOBX_PREFIX} are set by jobx; remove it from the template`);
+    }
+  }
+  return problems;
+}
+
+/** Why a given name cannot be kept, or undefined when it can. */
+export function nameProblem(name: string | undefined, job: JobObject): string | undefined {
+  if (name === undefined) return "no metadata.name";
+  if (!isDnsLabel(name)) {
+    return name.length > 63 ? `${JSON.stringify(name)} is longer than 63 characters` : `${JSON.stringify(name)} is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending alphanumeric)`;
+  }
+  const max = maxJobNameLength(indexedCompletions(job));
+  if (name.length > max) return `${JSON.stringify(name)} leaves no room for the Indexed pods' hostname suffix (at most ${max} characters)`;
+  return undefined;
+}

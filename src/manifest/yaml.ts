@@ -1,0 +1,86 @@
+/**
+ * YAML in and out of the manifest stage. Rendered text is read with js-yaml's core
+ * schema (YAML 1.2); what jobx prints is written so that YAML 1.1 readers — kubectl's
+ * sigs.k8s.io/yaml follows go-yaml's 1.1 rules — read exactly the same values.
+ */
+import { YAML11_SCHEMA, dump, load, loadAll } from "js-yaml";
+import { InputError } from "../errors";
+
+interface YamlErrorLike { reason?: string; message: string; mark?: { line: number; column: number } }
+
+/** Lines around `line` (1-based) with their numbers, for error messages. */
+export function excerpt(text: string, line: number, radius = 2): string[] {
+  const lines = text.split("\n");
+  const from = Math.max(1, line - radius);
+  const to = Math.min(lines.length, line + radius);
+  const width = String(to).length;
+  const out: string[] = [];
+  for (let n = from; n <= to; n++) {
+    out.push(`${n === line ? ">" : " "} ${String(n).padStart(width)} | ${lines[n - 1]}`);
+  }
+  return out;
+}
+
+export interface YamlParseFailure {
+  message: string;
+  /** 1-based line in the rendered text, when known. */
+  line?: number;
+}
+
+/** Parses every document of a rendered row; empty documents (a leading `---`) are dropped. */
+export function parseDocuments(text: string): { docs: unknown[] } | { failure: YamlParseFailure } {
+  try {
+    return { docs: loadAll(text).filter((doc) => doc !== null && doc !== undefined) };
+  } catch (err) {
+    const e = err as YamlErrorLike;
+    const line = e.mark ? e.mark.line + 1 : undefined;
+    return { failure: { message: e.reason ?? e.message.split("\n")[0] ?? "invalid YAML", line } };
+  }
+}
+
+/** Throws an InputError for a failed parse, showing the offending rendered lines. */
+export function verifyParsed(
+  result: ReturnType<typeof parseDocuments>,
+  text: string,
+  where: string,
+  hints: (line: number | undefined) => string[],
+): unknown[] {
+  if ("docs" in result) return result.docs;
+  const { message, line } = result.failure;
+  const details = [
+    ...(line ? [`rendered output${line ? ` line ${line}` : ""}:`, ...excerpt(text, line)] : []),
+    ...hints(line),
+  ];
+  throw new InputError(`the rendered YAML does not parse: ${message}`, { where, details });
+}
+
+/**
+ * How a plain (unquoted) scalar reads under YAML 1.2's core schema and under YAML 1.1.
+ * Returns undefined when both agree; otherwise the two readings, for the message.
+ */
+export function yamlVersionsDisagree(plain: string): { yaml11: unknown; yaml12: unknown } | undefined {
+  let yaml12: unknown;
+  let yaml11: unknown;
+  try {
+    yaml12 = load(plain);
+    yaml11 = load(plain, { schema: YAML11_SCHEMA });
+  } catch {
+    return undefined; // not a plain scalar at all; the structure check covers it
+  }
+  if (Object.is(yaml12, yaml11)) return undefined;
+  if (yaml12 instanceof Date && yaml11 instanceof Date && yaml12.getTime() === yaml11.getTime()) return undefined;
+  return { yaml11, yaml12 };
+}
+
+/** One document as block YAML. js-yaml quotes every string YAML 1.1 would read as another type. */
+export function dumpDocument(doc: unknown): string {
+  return dump(doc, { lineWidth: -1, noRefs: true });
+}
+
+/** Describes a scalar reading for people: `the boolean true`, `the number 511`. */
+export function describeReading(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (value instanceof Date) return `the timestamp ${value.toISOString()}`;
+  return `the ${typeof value} ${String(value)}`;
+}
