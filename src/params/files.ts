@@ -171,6 +171,54 @@ function parseStructured(text: string, source: string, format: "yaml" | "json", 
   return rowsAxis(source, rows, (index) => `${source} row ${index + 1}`);
 }
 
+/**
+ * The first key that appears twice in one object of already-valid JSON text, if any.
+ * JSON.parse silently keeps the last of duplicate keys; a scan is far cheaper than
+ * parsing every line with the YAML loader, which would catch them.
+ */
+export function duplicateJsonKey(json: string): string | undefined {
+  const objects: (Set<string> | undefined)[] = [];
+  let i = 0;
+  while (i < json.length) {
+    const ch = json[i];
+    if (ch === '"') {
+      let end = i + 1;
+      while (end < json.length && json[end] !== '"') end += json[end] === "\\" ? 2 : 1;
+      const literal = json.slice(i, end + 1);
+      i = end + 1;
+      while (i < json.length && " \t\r\n".includes(json[i] ?? "")) i++;
+      const keys = objects[objects.length - 1];
+      if (json[i] === ":" && keys) {
+        const name = JSON.parse(literal) as string;
+        if (keys.has(name)) return name;
+        keys.add(name);
+      }
+      continue;
+    }
+    if (ch === "{") objects.push(new Set());
+    else if (ch === "[") objects.push(undefined);
+    else if (ch === "}" || ch === "]") objects.pop();
+    i++;
+  }
+  return undefined;
+}
+
+function parseJsonLine(line: string, source: string, index: number, where: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    // The YAML loader says where in the line the problem is; JSON.parse's wording varies by Node version.
+    loadDocument(line, source, "JSON", index, where);
+    throw new InputError(`not valid JSON: ${(error as Error).message}. Fix the JSON syntax there.`, { where });
+  }
+  const duplicate = duplicateJsonKey(line);
+  if (duplicate !== undefined) {
+    throw new InputError(`not valid JSON: duplicated mapping key ${quote(duplicate)}. Each key may appear once per row; remove or rename the repeated one.`, { where });
+  }
+  return value;
+}
+
 function parseNdjson(text: string, source: string): Axis {
   const rows: Entry[][] = [];
   const rowLines: number[] = [];
@@ -180,7 +228,7 @@ function parseNdjson(text: string, source: string): Axis {
     if (!line.trimStart().startsWith("{")) {
       throw new InputError(`expected one JSON object per line, like {"name": "a", "size": 1}, got ${quote(line.length > 40 ? `${line.slice(0, 40)}...` : line)}.`, { where });
     }
-    const value = loadDocument(line, source, "JSON", index, where);
+    const value = parseJsonLine(line, source, index, where);
     const entries = mappingEntries(value);
     if (!entries) throw new InputError(`expected a JSON object like {"name": "a", "size": 1}, got ${describe(value)}.`, { where });
     rows.push(entries);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError, UsageError } from "../../src/errors";
-import { detectFormat, fileRows, sniffFormat } from "../../src/params/files";
+import { detectFormat, duplicateJsonKey, fileRows, sniffFormat } from "../../src/params/files";
 import type { ParamFile } from "../../src/params/types";
 import { expectError, file } from "./helpers";
 
@@ -135,8 +135,10 @@ describe("NDJSON files", () => {
   it.each([
     ['{"a": 1}\n[1]', ["r.ndjson line 2", "expected one JSON object per line"]],
     ['{"a": 1}\n\n{"a": ', ["r.ndjson line 3", "not valid JSON"]],
-    ['{"a": 1, "a": 2}', ["r.ndjson line 1", "duplicated mapping key"]],
+    ['{"a": 1, "a": 2}', ["r.ndjson line 1", 'duplicated mapping key "a"', "once per row"]],
+    ['{"a": 1}\n{a: 1}', ["r.ndjson line 2", "not valid JSON"]],
     ['{"a": 1}\n{"index": 2}', ["r.ndjson line 2", "'index' is reserved"]],
+    ['{"__proto__": {"x": 1}}', ["r.ndjson line 1", "'__proto__' is not allowed"]],
     ["\n\n", ["no rows in r.ndjson"]],
   ])("%j is refused with its line", (text, fragments) => {
     expectError(() => fileRows(file("r.ndjson", text)), InputError, fragments);
@@ -188,5 +190,21 @@ describe("CSV files", () => {
 
   it("names stdin in messages", () => {
     expectError(() => fileRows(file("-", "a,b\n1\n")), InputError, ["stdin line 2"]);
+  });
+});
+
+describe("duplicateJsonKey", () => {
+  it.each([
+    ['{"a": 1, "b": 2}', undefined],
+    ['{"a": 1, "a": 2}', "a"],
+    ['{"a": {"b": 1}, "b": 2}', undefined],
+    ['{"a": {"b": 1, "b": 2}}', "b"],
+    ['[{"a": 1}, {"a": 2}]', undefined],
+    ['{"a": "a", "x": ["a", "a"]}', undefined],
+    ['{"a\\"": 1, "a\\u0022": 2}', 'a"'],
+    ['{"k\\\\": 1, "k": 2}', undefined],
+    ['{"a" : 1, "b":{}, "a"\t:2}', "a"],
+  ])("%s → %s", (json, expected) => {
+    expect(duplicateJsonKey(json)).toBe(expected);
   });
 });
