@@ -68,17 +68,30 @@ export function detectFormat(file: ParamFile): { format: FileFormat; sniffed: bo
 /**
  * Copies a loaded value into plain objects and arrays and freezes it: the YAML loader
  * makes null-prototype objects, which surprise template code, and one value is shared
- * by every row of the product, so no row may change it for the others.
+ * by every row of the product, so no row may change it for the others. Each distinct
+ * object is copied once, so YAML aliases stay shared instead of multiplying (a small
+ * file of nested aliases would otherwise expand to billions of values).
  */
-function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return Object.freeze(value.map(plain));
-  if (value !== null && typeof value === "object") {
-    return Object.freeze(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])));
+function plain(value: unknown, copies = new Map<object, unknown>()): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const done = copies.get(value);
+  if (done !== undefined) return done;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    copies.set(value, copy);
+    for (const item of value) copy.push(plain(item, copies));
+    return Object.freeze(copy);
   }
-  return value;
+  const copy: Record<string, unknown> = {};
+  copies.set(value, copy);
+  for (const [key, item] of Object.entries(value)) {
+    // defineProperty, not assignment: a nested "__proto__" key must stay an ordinary key.
+    Object.defineProperty(copy, key, { value: plain(item, copies), enumerable: true, writable: true, configurable: true });
+  }
+  return Object.freeze(copy);
 }
 
-function describe(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a single object";
@@ -144,7 +157,8 @@ function loadDocument(text: string, source: string, label: "YAML" | "JSON", line
 
 function mappingEntries(value: unknown): Entry[] | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
-  return Object.entries(value).map(([key, v]) => [key, plain(v)] as const);
+  const copies = new Map<object, unknown>();
+  return Object.entries(value).map(([key, v]) => [key, plain(v, copies)] as const);
 }
 
 function parseStructured(text: string, source: string, format: "yaml" | "json", sniffed: boolean): Axis {
@@ -155,13 +169,13 @@ function parseStructured(text: string, source: string, format: "yaml" | "json", 
     const hint = sniffed && format === "yaml" ? ["(If this is CSV or NDJSON, give the file a .csv or .ndjson name so it is read as such.)"] : [];
     throw new InputError(`expected a list of objects, like:`, {
       where: `${source}`,
-      details: [...exampleFor(format), `but the file holds ${describe(document)}.`, ...hint],
+      details: [...exampleFor(format), `but the file holds ${describeValue(document)}.`, ...hint],
     });
   }
   const rows = document.map((item, index) => {
     const entries = mappingEntries(item);
     if (!entries) {
-      throw new InputError(`expected an object (key: value pairs), got ${describe(item)}. Every item of the list must be one row of named values.`, {
+      throw new InputError(`expected an object (key: value pairs), got ${describeValue(item)}. Every item of the list must be one row of named values.`, {
         where: `${source} row ${index + 1}`,
         details: exampleFor(format),
       });
@@ -230,7 +244,7 @@ function parseNdjson(text: string, source: string): Axis {
     }
     const value = parseJsonLine(line, source, index, where);
     const entries = mappingEntries(value);
-    if (!entries) throw new InputError(`expected a JSON object like {"name": "a", "size": 1}, got ${describe(value)}.`, { where });
+    if (!entries) throw new InputError(`expected a JSON object like {"name": "a", "size": 1}, got ${describeValue(value)}.`, { where });
     rows.push(entries);
     rowLines.push(index + 1);
   });

@@ -208,3 +208,23 @@ describe("duplicateJsonKey", () => {
     expect(duplicateJsonKey(json)).toBe(expected);
   });
 });
+
+describe("nested values", () => {
+  it("keep YAML aliases shared instead of expanding them", () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 12; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? "*a" : `*l${i - 1}`).join(", ")}]`);
+    const text = `- ${levels.join("\n  ")}`;
+    const [row] = fileRows(file("bomb.yaml", text));
+    const l11 = row?.l11 as unknown[][];
+    expect(l11).toHaveLength(10);
+    expect(l11[0]).toBe(l11[1]);
+  });
+
+  it("keep a nested __proto__ key as an ordinary key", () => {
+    const [row] = fileRows(file("r.json", '[{"o": {"__proto__": {"polluted": true}}}]'));
+    const o = row?.o as Record<string, unknown>;
+    expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
+    expect(Object.keys(o)).toEqual(["__proto__"]);
+    expect((o as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+});
