@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fileRows } from "../../src/params/files";
+import { load } from "js-yaml";
+import { duplicateJsonKey, fileRows } from "../../src/params/files";
 import { escapeListItem, parseParam, parseSet, splitList } from "../../src/params/inline";
 import { planRows } from "../../src/params/index";
 import { file, spec } from "./helpers";
@@ -76,6 +77,29 @@ describe("properties", () => {
         const text = (bom ? "\ufeff" : "") + [line(header), ...body.map(line)].join(eol) + eol;
         const rows = fileRows(file("t.csv", text));
         expect(rows).toEqual(body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]]))));
+      }),
+    );
+  });
+
+  it("the JSON duplicate-key scan agrees with the YAML loader", () => {
+    const name = fc.constantFrom("a", "b", 'q"', "c\\", "é", "a\u0000");
+    const json: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: "small" },
+        fc.constantFrom("1", '"a"', "true", "null"),
+        fc.array(tie("value"), { maxLength: 3 }).map((items) => `[${items.join(",")}]`),
+        fc.array(fc.tuple(name, tie("value")), { maxLength: 4 }).map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)} : ${v}`).join(", ")}}`),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, (text) => {
+        let yamlSaysDuplicate = false;
+        try {
+          load(text);
+        } catch (error) {
+          yamlSaysDuplicate = String(error).includes("duplicated mapping key");
+        }
+        expect(duplicateJsonKey(text) !== undefined).toBe(yamlSaysDuplicate);
       }),
     );
   });
