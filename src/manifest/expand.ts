@@ -6,7 +6,7 @@
 import { InputError } from "../errors";
 import type { Row, RowPlan } from "../params/types";
 import type { CompiledTemplate } from "../render/template";
-import { verifyValuesAreData, valuesOnLine } from "./guard";
+import { isRiskyOutput, unmark, valuesOnLine, verifyValuesAreData } from "./guard";
 import { type JobObject, indexedCompletions, jobProblems, nameProblem } from "./job";
 import { ANNOTATION, groupLabels } from "./labels";
 import { deriveJobName, maxJobNameLength } from "./names";
@@ -49,16 +49,21 @@ export function rowLabel(index: number, row: Row, empty: boolean): string {
   return `row ${index}${parts.length ? ` (${parts.join(", ")})` : ""}`;
 }
 
-/** Renders each row; nothing is parsed. What `--raw` prints. */
-export function* renderRows(input: ExpandInput): Generator<ExpandedRow> {
+/** What each row's rendering sees: its values, `index`, `params` (the row) and `jobx`. */
+function* rowContexts(input: ExpandInput): Generator<{ index: number; row: Row; label: string; context: Record<string, unknown> }> {
   const { template, plan, group } = input;
   let index = 0;
   const jobx = { group, count: plan.count, template: template.name };
   for (const row of plan.rows()) {
-    const label = rowLabel(index, row, plan.empty);
-    const context: Record<string, unknown> = { ...row, index, jobx, params: row };
-    yield { index, row, label, text: template.render(context, label) };
+    yield { index, row, label: rowLabel(index, row, plan.empty), context: { ...row, index, jobx, params: row } };
     index++;
+  }
+}
+
+/** Renders each row; nothing is parsed. What `--raw` prints. */
+export function* renderRows(input: ExpandInput): Generator<ExpandedRow> {
+  for (const { index, row, label, context } of rowContexts(input)) {
+    yield { index, row, label, text: input.template.render(context, label) };
   }
 }
 
@@ -90,10 +95,11 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
   const where = input.template.name;
   const seen = new Map<string, number>();
   let derivedCount = 0;
-  for (const rendered of renderRows(input)) {
-    const { index, row, label, text } = rendered;
-    const docs = verifyParsed(parseDocuments(text), text, `${where} (${label})`, (line) => valuesOnLine(row, text, line));
-    verifyValuesAreData(row, text, docs, where, label);
+  for (const { index, row, label, context } of rowContexts(input)) {
+    const rendering = input.template.renderMarked(context, label, isRiskyOutput);
+    const text = unmark(rendering);
+    const docs = verifyParsed(parseDocuments(text), text, `${where} (${label})`, (line) => valuesOnLine(rendering, row, line));
+    verifyValuesAreData(rendering, docs, row, label, where);
     if (docs.length === 0) {
       throw new InputError(`${label} rendered no YAML document. Check the template's conditions and loops`, { where });
     }
@@ -130,7 +136,7 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
       labelJob(job, group, index, row, `${where} (${docLabel})`);
       jobs.push(job);
     });
-    yield { ...rendered, jobs };
+    yield { index, row, label, text, jobs };
   }
   if (derivedCount > 3) onWarning?.(`…and ${derivedCount - 3} more names were derived the same way`);
 }

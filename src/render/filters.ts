@@ -169,6 +169,22 @@ export function dnslabel(value: unknown, ...args: unknown[]): string {
   return label.slice(0, limit).replace(/-+$/, "");
 }
 
+/**
+ * Jinja2's `truncate(length=255, killwords=False, end="...", leeway=5)`: text within
+ * `leeway` of the length is left whole (nunjucks' truncate has no leeway).
+ */
+export function truncate(value: unknown, ...args: unknown[]): string {
+  const { length = 255, killwords = false, end = "...", leeway = 5 } = bindArgs(["length", "killwords", "end", "leeway"], args);
+  const s = String(value ?? "");
+  const max = Number(length);
+  const tail = String(end);
+  if (s.length <= max + Number(leeway)) return s;
+  if (killwords) return s.slice(0, max - tail.length) + tail;
+  const cut = s.slice(0, max - tail.length);
+  const space = cut.lastIndexOf(" ");
+  return (space >= 0 ? cut.slice(0, space) : cut) + tail;
+}
+
 /** Jinja2's `unique`: first occurrences, in order. */
 export function unique(value: unknown): unknown[] {
   if (!Array.isArray(value)) throw new Error("unique takes a list");
@@ -184,4 +200,5 @@ export const JOBX_FILTERS: Record<string, (value: unknown, ...args: unknown[]) =
   b64decode,
   dnslabel,
   unique,
+  truncate,
 };

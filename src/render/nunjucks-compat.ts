@@ -33,6 +33,49 @@ export function takeUndefinedFilterInput(): boolean {
   return seen;
 }
 
+/**
+ * Output marking. While a render is recorded, every `{{ … }}` result that `isRisky`
+ * flags is replaced in the output by a placeholder `\uE000<n>\uE001` and kept aside, so
+ * the manifest stage can see exactly where each value landed. Results of filters that
+ * emit YAML syntax on purpose (tojson, quote, toyaml, and indent of those) are never
+ * marked: they are the safe way to write a value.
+ */
+export const MARK_OPEN = "\uE000";
+export const MARK_CLOSE = "\uE001";
+let recording: { isRisky: (text: string) => boolean; values: string[] } | undefined;
+const yamlSafeOutputs = new Set<string>();
+
+export function startRecording(isRisky: (text: string) => boolean): void {
+  recording = { isRisky, values: [] };
+  yamlSafeOutputs.clear();
+}
+
+/** Ends a recording and returns the marked values, in placeholder order. */
+export function stopRecording(): string[] {
+  const values = recording?.values ?? [];
+  recording = undefined;
+  yamlSafeOutputs.clear();
+  return values;
+}
+
+/** Wraps a filter whose output is YAML written on purpose, so it is not marked. */
+export function yamlSafeFilter<F extends (...args: never[]) => unknown>(filter: F): F {
+  return function yamlSafe(this: unknown, ...args: Parameters<F>) {
+    const result = filter.apply(this, args);
+    if (recording && typeof result === "string") yamlSafeOutputs.add(result);
+    return result;
+  } as F;
+}
+
+/** `indent` keeps the safety of what it indents (toyaml | indent(8)). */
+export function yamlSafePreservingFilter<F extends (...args: never[]) => unknown>(filter: F): F {
+  return function preserving(this: unknown, ...args: Parameters<F>) {
+    const result = filter.apply(this, args);
+    if (recording && typeof result === "string" && typeof args[0] === "string" && yamlSafeOutputs.has(args[0])) yamlSafeOutputs.add(result);
+    return result;
+  } as F;
+}
+
 /** Filters that exist to handle undefined values. */
 const ACCEPTS_UNDEFINED = new Set(["default", "d"]);
 
@@ -66,7 +109,68 @@ interface NodeClasses {
   Dict: new (l: number, c: number) => AggregateNode;
   Pair: new (l: number, c: number, k: unknown, v: unknown) => unknown;
 }
-interface CompilerLike { _emit(code: string): void }
+interface CompilerLike {
+  _emit(code: string): void;
+  compile(node: unknown, frame: unknown): void;
+}
+type Positioned = { lineno: number; colno: number };
+
+/** Python's truth: None, False, 0, "", and empty lists and dicts are false. */
+export function pythonTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.keys(value).length > 0;
+  }
+  return Boolean(value);
+}
+
+/**
+ * nunjucks compiles `if`, `not`, `and`, `or` and `x if c else y` to JavaScript's own
+ * operators, so an empty list or dict counts as true, where Jinja2 (Python) counts it
+ * as false: `{% if args %}` would print an empty `args:`. Each condition is wrapped in a
+ * node that compiles to runtime.jobxTruthy(…); `and`/`or` return an operand, as in Python.
+ */
+function patchTruthiness(
+  proto: Record<string, unknown>,
+  runtime: Record<string, unknown>,
+  Node: { extend(name: string, props: { fields: string[] }): new (l: number, c: number, target: unknown) => unknown },
+): void {
+  runtime.jobxTruthy = pythonTruthy;
+  const Truthy = Node.extend("JobxTruthy", { fields: ["target"] });
+  const wrap = (node: Positioned): unknown => (node instanceof Truthy ? node : new Truthy(node.lineno, node.colno, node));
+  const assertType = proto.assertType as (this: unknown, node: unknown, ...types: unknown[]) => void;
+  proto.assertType = function (this: unknown, node: unknown, ...types: unknown[]) {
+    if (node instanceof Truthy) return;
+    assertType.call(this, node, ...types);
+  };
+  proto.compileJobxTruthy = function (this: CompilerLike, node: { target: unknown }, frame: unknown) {
+    this._emit("runtime.jobxTruthy(");
+    this.compile(node.target, frame);
+    this._emit(")");
+  };
+  for (const [method, field] of [["compileIf", "cond"], ["compileInlineIf", "cond"], ["compileNot", "target"]] as const) {
+    const original = proto[method] as (this: CompilerLike, node: Record<string, Positioned>, ...rest: unknown[]) => void;
+    proto[method] = function (this: CompilerLike, node: Record<string, Positioned>, ...rest: unknown[]) {
+      node[field] = wrap(node[field] as Positioned) as Positioned;
+      original.call(this, node, ...rest);
+    };
+  }
+  // `a and b` is b when a is true, else a; `a or b` is a when a is true, else b.
+  for (const [method, whenTrue] of [["compileAnd", "right"], ["compileOr", "left"]] as const) {
+    proto[method] = function (this: CompilerLike, node: { left: unknown; right: unknown }, frame: unknown) {
+      const whenFalse = whenTrue === "right" ? "left" : "right";
+      this._emit("(function(jobxLeft){return runtime.jobxTruthy(jobxLeft)?");
+      if (whenTrue === "left") this._emit("jobxLeft");
+      else this.compile(node[whenTrue], frame);
+      this._emit(":");
+      if (whenFalse === "left") this._emit("jobxLeft");
+      else this.compile(node[whenFalse], frame);
+      this._emit("})(");
+      this.compile(node.left, frame);
+      this._emit(")");
+    };
+  }
+}
 interface AggregateNode { children: unknown[]; addChild(n: unknown): void }
 
 let patched = false;
@@ -77,7 +181,7 @@ export function patchNunjucks(): void {
   // nunjucks' index exposes its internals untyped (nunjucks is pinned to 3.2.4 exactly).
   const internals = nunjucks as unknown as {
     runtime: Record<string, unknown>;
-    nodes: NodeClasses;
+    nodes: NodeClasses & { Node: { extend(name: string, props: { fields: string[] }): new (l: number, c: number, target: unknown) => unknown } };
     lexer: Record<"TOKEN_LEFT_PAREN" | "TOKEN_LEFT_BRACKET" | "TOKEN_LEFT_CURLY" | "TOKEN_RIGHT_PAREN" | "TOKEN_RIGHT_BRACKET" | "TOKEN_RIGHT_CURLY" | "TOKEN_COMMA" | "TOKEN_COLON", string>;
     parser: { Parser: { prototype: Record<string, unknown> } };
     compiler: { Compiler: { prototype: Record<string, unknown> } };
@@ -145,9 +249,20 @@ export function patchNunjucks(): void {
     this._emit(")");
   };
 
+  patchTruthiness(compilerProto, runtime, internals.nodes.Node);
+
   // Last: installJinjaCompat wraps the parseAggregate it finds (to add slices), so it
   // must find the one above.
   nunjucks.installJinjaCompat();
+
+  const suppressValue = runtime.suppressValue as (val: unknown, autoescape: boolean) => unknown;
+  runtime.suppressValue = function markedSuppressValue(val: unknown, autoescape: boolean): unknown {
+    const out = suppressValue(val, autoescape);
+    if (recording && typeof out === "string" && out !== "" && !yamlSafeOutputs.has(out) && recording.isRisky(out)) {
+      return `${MARK_OPEN}${recording.values.push(out) - 1}${MARK_CLOSE}`;
+    }
+    return out;
+  };
 
   // Python's negative indexes (xs[-1]); nunjucks looks up the property "-1" and finds nothing.
   // (Four arguments are a slice, xs[a:b:c], which the compat layer handles.)

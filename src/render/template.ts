@@ -6,7 +6,16 @@
 import nunjucks from "nunjucks";
 import { InputError } from "../errors";
 import { JOBX_FILTERS } from "./filters";
-import { patchNunjucks, strictFilter, takeUndefinedFilterInput, takeUndefinedOutput } from "./nunjucks-compat";
+import {
+  patchNunjucks,
+  startRecording,
+  stopRecording,
+  strictFilter,
+  takeUndefinedFilterInput,
+  takeUndefinedOutput,
+  yamlSafeFilter,
+  yamlSafePreservingFilter,
+} from "./nunjucks-compat";
 
 export interface TemplateSource {
   /** How messages name the template: a path as the user typed it, or `builtin:job`. */
@@ -14,11 +23,23 @@ export interface TemplateSource {
   text: string;
 }
 
+/** A rendering whose risky `{{ … }}` results are placeholders (see nunjucks-compat). */
+export interface MarkedRendering {
+  /** The output with placeholders \uE000n\uE001 where `values[n]` was written. */
+  marked: string;
+  values: string[];
+}
+
 export interface CompiledTemplate {
   readonly name: string;
   /** Renders one row. `rowLabel` says in messages which row failed ("row 3 (item=apple)"). */
   render(context: Record<string, unknown>, rowLabel: string): string;
+  /** Renders one row, marking every `{{ … }}` result for which `isRisky` is true. */
+  renderMarked(context: Record<string, unknown>, rowLabel: string, isRisky: (text: string) => boolean): MarkedRendering;
 }
+
+/** Filters whose output is YAML syntax written on purpose. */
+const YAML_EMITTING = new Set(["tojson", "quote", "toyaml"]);
 
 let environment: nunjucks.Environment | undefined;
 
@@ -34,7 +55,10 @@ function getEnvironment(): nunjucks.Environment {
   for (const [name, fn] of Object.entries(JOBX_FILTERS)) env.addFilter(name, fn);
   // nunjucks' Environment keeps its filters in a plain object; wrap its built-ins and ours alike.
   const filters = (env as unknown as { filters: Record<string, (...args: never[]) => unknown> }).filters;
-  for (const [name, fn] of Object.entries(filters)) filters[name] = strictFilter(name, fn);
+  for (const [name, fn] of Object.entries(filters)) {
+    const strict = strictFilter(name, fn);
+    filters[name] = YAML_EMITTING.has(name) ? yamlSafeFilter(strict) : name === "indent" ? yamlSafePreservingFilter(strict) : strict;
+  }
   environment = env;
   return env;
 }
@@ -91,6 +115,9 @@ export function compileTemplate(source: TemplateSource): CompiledTemplate {
       { where: where(source.name, line) },
     );
   }
+  if (/[\uE000\uE001]/.test(text)) {
+    throw new InputError("the template contains the private-use characters U+E000 or U+E001, which jobx uses to trace values; remove them", { where: source.name });
+  }
   let template: nunjucks.Template;
   try {
     template = new nunjucks.Template(text, env, source.name, true);
@@ -98,28 +125,38 @@ export function compileTemplate(source: TemplateSource): CompiledTemplate {
     const parsed = parseNunjucksError(err as NunjucksError);
     throw new InputError(`template syntax error: ${parsed.message}`, { where: where(source.name, parsed.line, parsed.column) });
   }
+  const render = (context: Record<string, unknown>, rowLabel: string): string => {
+    takeUndefinedOutput();
+    takeUndefinedFilterInput();
+    try {
+      return template.render(context);
+    } catch (err) {
+      const undefinedAt = takeUndefinedOutput();
+      const parsed = parseNunjucksError(err as NunjucksError);
+      const filterAt = takeUndefinedFilterInput() && parsed.line !== undefined ? { line: parsed.line, column: parsed.column ?? 1 } : undefined;
+      if (undefinedAt || filterAt) {
+        const line = undefinedAt ? undefinedAt.lineno + 1 : (filterAt?.line ?? 1);
+        const column = undefinedAt ? undefinedAt.colno + 1 : (filterAt?.column ?? 1);
+        const expr = expressionAt(text, line, column);
+        throw new InputError(
+          `${expr ?? "a value"} is undefined in ${rowLabel}. ` +
+            "Pass it as a parameter (--param, --set, --params FILE), fix its spelling, or give a fallback: {{ name | default('…') }}",
+          { where: where(source.name, line, column) },
+        );
+      }
+      throw new InputError(`${parsed.message} (rendering ${rowLabel})`, { where: where(source.name, parsed.line, parsed.column) });
+    }
+  };
   return {
     name: source.name,
-    render(context, rowLabel) {
-      takeUndefinedOutput();
-      takeUndefinedFilterInput();
+    render,
+    renderMarked(context, rowLabel, isRisky) {
+      startRecording(isRisky);
       try {
-        return template.render(context);
-      } catch (err) {
-        const undefinedAt = takeUndefinedOutput();
-        const parsed = parseNunjucksError(err as NunjucksError);
-        const filterAt = takeUndefinedFilterInput() && parsed.line !== undefined ? { line: parsed.line, column: parsed.column ?? 1 } : undefined;
-        if (undefinedAt || filterAt) {
-          const line = undefinedAt ? undefinedAt.lineno + 1 : (filterAt?.line ?? 1);
-          const column = undefinedAt ? undefinedAt.colno + 1 : (filterAt?.column ?? 1);
-          const expr = expressionAt(text, line, column);
-          throw new InputError(
-            `${expr ?? "a value"} is undefined in ${rowLabel}. ` +
-              "Pass it as a parameter (--param, --set, --params FILE), fix its spelling, or give a fallback: {{ name | default('…') }}",
-            { where: where(source.name, line, column) },
-          );
-        }
-        throw new InputError(`${parsed.message} (rendering ${rowLabel})`, { where: where(source.name, parsed.line, parsed.column) });
+        const marked = render(context, rowLabel);
+        return { marked, values: stopRecording() };
+      } finally {
+        stopRecording();
       }
     },
   };

@@ -83,6 +83,27 @@ describe("unquoted values either land intact or stop the expansion", () => {
     expect(message).toContain("{{ v | tojson }}");
   });
 
+  it.each([
+    ["a URL", "s3://bucket/key", "s3://bucket/key"],
+    ["a leading dash without a space", "-x", "-x"],
+    ["a colon without a space", "a:b", "a:b"],
+  ])("%s written unquoted lands as YAML reads it", (_name, v, value) => {
+    const [job] = expand(unquoted, [{ item: "a", v }]);
+    const env = (job?.spec.template.spec as { containers: { env: { value: unknown }[] }[] }).containers[0]?.env;
+    expect(env?.[0]?.value).toBe(value);
+  });
+
+  it("a number both YAML versions read alike, written unquoted, is a number (CSV values are strings)", () => {
+    const [job] = expand(jobTemplate({ spec: "  completions: {{ n }}\n  suspend: {{ s }}" }), [{ item: "a", n: "5", s: "true" }]);
+    expect(job?.spec.completions).toBe(5);
+    expect(job?.spec.suspend).toBe(true);
+  });
+
+  it("blames the key whose value was written, not one whose value it contains", () => {
+    const message = inputErrorOf(() => expand(unquoted, [{ item: "a", v: "[a, b]" }]));
+    expect(message).toContain("the value of 'v'");
+  });
+
   it("for any string (property): the env list keeps its shape, and the value is intact or refused", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 30 }).filter((s) => !/[\ud800-\udfff]/.test(s)), (v) => {

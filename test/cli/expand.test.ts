@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadAll } from "js-yaml";
+import { jobx, ROOT } from "./run";
+
+type Job = { metadata: { name: string; labels: Record<string, string>; annotations: Record<string, string> } };
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "jobx-cli-"));
+}
+
+/** An input error: exit 2, nothing on stdout, one message naming the fix. */
+function expectInputError(run: ReturnType<typeof jobx>, ...fragments: string[]): void {
+  expect(run.status, run.stderr).toBe(2);
+  expect(run.stdout).toBe("");
+  expect(run.stderr).toMatch(/^jobx: error: /);
+  for (const f of fragments) expect(run.stderr).toContain(f);
+}
+
+describe("jobx expand", () => {
+  it("expands the built-in job template over --items into labelled Job manifests", () => {
+    const run = jobx(["expand", "job", "--items", "apple,banana,cherry"]);
+    expect(run.status, run.stderr).toBe(0);
+    const jobs = loadAll(run.stdout) as Job[];
+    expect(jobs.map((j) => j.metadata.name)).toEqual(["process-item-apple", "process-item-banana", "process-item-cherry"]);
+    const group = jobs[0]?.metadata.labels["jobx.dev/group"];
+    expect(group).toMatch(/^job-[0-9a-f]{6}$/);
+    expect(jobs.map((j) => j.metadata.labels["jobx.dev/item"])).toEqual(["0", "1", "2"]);
+    expect(run.stderr).toBe(`jobx: expanded 3 rows into 3 Jobs (group ${group})\n`);
+  });
+
+  it("names the same inputs the same group, and changed inputs a new one", () => {
+    const group = (items: string) => (loadAll(jobx(["expand", "--items", items, "-q"]).stdout) as Job[])[0]?.metadata.labels["jobx.dev/group"];
+    expect(group("a,b")).toBe(group("a,b"));
+    expect(group("a,b")).not.toBe(group("a,c"));
+    const run = jobx(["expand", "job", "--items", "a", "--group", "nightly", "-q"]);
+    expect((loadAll(run.stdout) as Job[])[0]?.metadata.labels["jobx.dev/group"]).toBe("nightly");
+  });
+
+  it("prints a v1 List with -o json", () => {
+    const run = jobx(["expand", "job", "--param", "item=a,b", "-o", "json", "-q"]);
+    expect(run.status, run.stderr).toBe(0);
+    const list = JSON.parse(run.stdout) as { apiVersion: string; kind: string; items: Job[] };
+    expect(list.apiVersion).toBe("v1");
+    expect(list.kind).toBe("List");
+    expect(list.items.map((j) => j.metadata.name)).toEqual(["process-item-a", "process-item-b"]);
+  });
+
+  it("combines a CSV file, a matrix and a constant, in the documented order", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "rows.csv"), "input\ns3://a\ns3://b\n");
+    const run = jobx(["expand", "batch-work", "--params", join(dir, "rows.csv"), "--param", "cpu=1,2", "--set", "image=busybox:1.36", "-o", "json", "-q"]);
+    expect(run.status, run.stderr).toBe(0);
+    const params = (JSON.parse(run.stdout) as { items: Job[] }).items.map((j) => JSON.parse(j.metadata.annotations["jobx.dev/params"] ?? ""));
+    expect(params).toEqual([
+      { input: "s3://a", cpu: "1", image: "busybox:1.36" },
+      { input: "s3://a", cpu: "2", image: "busybox:1.36" },
+      { input: "s3://b", cpu: "1", image: "busybox:1.36" },
+      { input: "s3://b", cpu: "2", image: "busybox:1.36" },
+    ]);
+    rmSync(dir, { recursive: true });
+  });
+
+  it("reads parameters from stdin with --params -", () => {
+    const run = jobx(["expand", "job", "--params", "-", "-q"], { input: '{"item":"x"}\n{"item":"y"}\n' });
+    expect(run.status, run.stderr).toBe(0);
+    expect((loadAll(run.stdout) as Job[]).map((j) => j.metadata.name)).toEqual(["process-item-x", "process-item-y"]);
+  });
+
+  it("writes one file per Job with --out-dir and prints the paths", () => {
+    const dir = tempDir();
+    const out = join(dir, "jobs");
+    const run = jobx(["expand", "job", "--items", "apple,banana", "--out-dir", out, "-q"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["process-item-apple.yaml", "process-item-banana.yaml"]);
+    expect(run.stdout.trim().split("\n").map((p) => p.split("/").pop())).toEqual(["process-item-apple.yaml", "process-item-banana.yaml"]);
+    expect((loadAll(readFileSync(join(out, "process-item-apple.yaml"), "utf8")) as Job[])[0]?.metadata.name).toBe("process-item-apple");
+    rmSync(dir, { recursive: true });
+  });
+
+  it("leaves --out-dir as it was when a row fails", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "keep.yaml"), "mine");
+    const template = join(dir, "unquoted.yaml.njk");
+    writeFileSync(template, readFileSync(join(ROOT, "templates/job.yaml.njk"), "utf8").replace("{{ item | quote }}", "{{ item }}"));
+    const run = jobx(["expand", template, "--items", "ok,a: b", "--out-dir", dir]);
+    expectInputError(run, "row 1");
+    expect(readdirSync(dir).sort()).toEqual(["keep.yaml", "unquoted.yaml.njk"]);
+    rmSync(dir, { recursive: true });
+  });
+
+  it("lists built-in templates", () => {
+    const run = jobx(["templates"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^batch-work {2}A realistic/m);
+    expect(run.stdout).toMatch(/^job +One Job per item/m);
+  });
+
+  it("teaches in --help", () => {
+    const run = jobx(["expand", "--help"]);
+    expect(run.status).toBe(0);
+    for (const f of ["--items", "--param", "--zip", "--range", "--params", "--set", "--raw", "--out-dir", "Examples:", "Exit codes:"]) expect(run.stdout).toContain(f);
+  });
+
+  it("prints the version", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    expect(jobx(["--version"]).stdout.trim()).toBe(pkg.version);
+  });
+});
+
+describe("jobx expand: bad input gets one clear message, exit 2 and nothing on stdout", () => {
+  const dir = tempDir();
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+
+  it.each([
+    ["a missing template file", () => ["expand", "./nope.yaml.njk"], ["nope.yaml.njk", "no such file"]],
+    ["an unknown built-in", () => ["expand", "jbo"], ["no template file or built-in template called 'jbo'", "Built-in templates: batch-work, job"]],
+    ["a missing parameter file", () => ["expand", "--params", "missing.csv"], ["--params missing.csv", "no such file"]],
+    ["a variable the rows lack", () => ["expand", "job"], ["{{ item | quote }} is undefined in the template (rendered once, no parameters)", "builtin:job:15"]],
+    ["an empty parameter file", () => ["expand", "--params", file("empty.csv", "")], ["empty.csv"]],
+    ["a ragged CSV", () => ["expand", "--params", file("ragged.csv", "item,x\na,1\nb\n")], ["ragged.csv"]],
+    ["duplicate CSV headers", () => ["expand", "--params", file("dup.csv", "item,item\na,b\n")], ["dup.csv", "item"]],
+    ["--zip lists of different lengths", () => ["expand", "--param", "item=a,b", "--param", "y=1", "--zip"], ["item", "y"]],
+    ["a bad range", () => ["expand", "--range", "n=1..x"], ["--range"]],
+    ["a template syntax error", () => ["expand", file("bad.njk", "a: {{ x\n")], ["bad.njk: template syntax error: expected variable end"]],
+    ["a non-Job document", () => ["expand", file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\n")], ["is ConfigMap (v1), not a Job"]],
+    ["an invalid group name", () => ["expand", "--items", "a", "--group", "My_Group"], ["--group", "Try --group my-group"]],
+    ["a name collision", () => ["expand", file("same.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata: {name: same}\nspec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: x}]}}}\n"), "--items", "a,b"], ["named same, like row 0"]],
+    ["a value that breaks the YAML", () => ["expand", file("raw.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: {{ item }}}]}}}\n"), "--items", "x\ny: z"], ["row 0", "{{ item | tojson }}"]],
+    ["a reserved key", () => ["expand", "--set", "index=3", "--items", "a"], ["index"]],
+    ["--raw with -o json", () => ["expand", "--raw", "-o", "json"], ["--raw"]],
+  ] as const)("%s", (_name, args, fragments) => {
+    expectInputError(jobx([...args()]), ...fragments);
+  });
+
+  it("an unknown option", () => {
+    const run = jobx(["expand", "--itmes", "a"]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("unknown option '--itmes'");
+  });
+});
