@@ -1,0 +1,137 @@
+/**
+ * The API server's part for Jobs: defaulting, generated selector and labels, validation,
+ * immutability, apply/create semantics, server dry run and strict field validation.
+ *
+ * Upstream truth:
+ * - K: pkg/apis/batch/v1/defaults.go — completions/parallelism 1 when both unset,
+ *   backoffLimit 6, completionMode NonIndexed, suspend false.
+ * - K: pkg/registry/batch/job/strategy.go — generateSelector: template labels
+ *   controller-uid, batch.kubernetes.io/controller-uid, job-name, batch.kubernetes.io/job-name;
+ *   selector matchLabels {batch.kubernetes.io/controller-uid: UID}; generation 1.
+ * - K: pkg/apis/batch/validation/validation.go — restartPolicy NotSupported (OnFailure, Never),
+ *   the job-name label value must be a valid label value (63 characters at most), template
+ *   and completionMode immutable ("field is immutable").
+ * - K: staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go — "must be no more
+ *   than 63 characters".
+ * - K: staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go — 422 printed as
+ *   `The Job "x" is invalid: ...`; other errors as `Error from server (Reason): ...`.
+ * - K: staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go — "unchanged" when the patch is empty.
+ * - K: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager + strict decoding:
+ *   `strict decoding error: unknown field "spec.x"` under fieldValidation=Strict (kubectl's
+ *   default --validate=strict).
+ * - K: staging/src/k8s.io/kubectl/pkg/cmd/create/create.go — "(server dry run)" suffix.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeCluster } from "../index";
+import type { FakeCluster } from "../types";
+import { VERSIONS, getJob, jobManifest, kubectlOk, manifestInput, mustGetJob, uniqueName } from "./helpers";
+
+describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
+  let cluster: FakeCluster;
+
+  beforeAll(async () => {
+    cluster = await startFakeCluster({ minorVersion: minor, timeScale: 0.01 });
+  });
+
+  afterAll(async () => {
+    if (cluster) await cluster.stop();
+  });
+
+  it("the dispatcher runs the kubectl matching the server's /version", async () => {
+    const out = await kubectlOk(cluster, ["version", "-o", "json"]);
+    const v = JSON.parse(out) as { clientVersion?: { minor?: string }; serverVersion?: { major?: string; minor?: string } };
+    expect(v.serverVersion?.major).toBe("1");
+    expect(v.serverVersion?.minor).toBe(String(minor));
+    expect(v.clientVersion?.minor).toBe(String(minor));
+  });
+
+  it("defaults, generated selector and the controller-uid / job-name labels", async () => {
+    const name = uniqueName("defaults");
+    const out = await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name)));
+    expect(out.trim()).toBe(`job.batch/${name} created`);
+    const job = await mustGetJob(cluster, name);
+    const uid = job.metadata.uid;
+    expect(uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(job.metadata.generation).toBe(1);
+    expect(job.spec.backoffLimit).toBe(6);
+    expect(job.spec.completionMode).toBe("NonIndexed");
+    expect(job.spec.parallelism).toBe(1);
+    expect(job.spec.completions).toBe(1);
+    expect(job.spec.suspend).toBe(false);
+    expect(job.spec.selector).toEqual({ matchLabels: { "batch.kubernetes.io/controller-uid": uid } });
+    expect(job.spec.template.metadata?.labels).toMatchObject({
+      "controller-uid": uid,
+      "batch.kubernetes.io/controller-uid": uid,
+      "job-name": name,
+      "batch.kubernetes.io/job-name": name,
+    });
+  });
+
+  it("a name longer than 63 characters is refused with 422 (the job-name label)", async () => {
+    const name = `long-${"x".repeat(59)}`;
+    expect(name.length).toBe(64);
+    const r = await cluster.kubectl(["create", "-f", "-"], { input: manifestInput(jobManifest(name)) });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`The Job "${name}" is invalid`);
+    expect(r.stderr).toContain("must be no more than 63 characters");
+    expect(await getJob(cluster, name)).toBeUndefined();
+  });
+
+  it("restartPolicy Always is refused with 422", async () => {
+    const name = uniqueName("always");
+    const r = await cluster.kubectl(["create", "-f", "-"], { input: manifestInput(jobManifest(name, { restartPolicy: "Always" })) });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`The Job "${name}" is invalid`);
+    expect(r.stderr).toContain(`spec.template.spec.restartPolicy: Unsupported value: "Always"`);
+    expect(await getJob(cluster, name)).toBeUndefined();
+  });
+
+  it("kubectl apply twice: created, then unchanged; a changed pod template is immutable", async () => {
+    const name = uniqueName("apply");
+    const manifest = jobManifest(name, { suspend: true });
+    const first = await kubectlOk(cluster, ["apply", "-f", "-"], manifestInput(manifest));
+    expect(first.trim()).toBe(`job.batch/${name} created`);
+    const second = await kubectlOk(cluster, ["apply", "-f", "-"], manifestInput(manifest));
+    expect(second.trim()).toBe(`job.batch/${name} unchanged`);
+
+    const changed = jobManifest(name, { suspend: true, image: "busybox:1.37" });
+    const r = await cluster.kubectl(["apply", "-f", "-"], { input: manifestInput(changed) });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`The Job "${name}" is invalid`);
+    expect(r.stderr).toContain("field is immutable");
+    const job = await mustGetJob(cluster, name);
+    expect(job.spec.template.spec.containers[0]?.image).toBe("busybox:1.36");
+    expect(job.metadata.generation).toBe(1);
+  });
+
+  it("kubectl create of an existing Job: AlreadyExists", async () => {
+    const name = uniqueName("exists");
+    const input = manifestInput(jobManifest(name, { suspend: true }));
+    await kubectlOk(cluster, ["create", "-f", "-"], input);
+    const r = await cluster.kubectl(["create", "-f", "-"], { input });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("Error from server (AlreadyExists)");
+    expect(r.stderr).toContain(`jobs.batch "${name}" already exists`);
+  });
+
+  it("--dry-run=server answers as if created and stores nothing", async () => {
+    const name = uniqueName("dryrun");
+    const out = await kubectlOk(cluster, ["create", "--dry-run=server", "-f", "-"], manifestInput(jobManifest(name)));
+    expect(out.trim()).toBe(`job.batch/${name} created (server dry run)`);
+    const applied = await kubectlOk(cluster, ["apply", "--dry-run=server", "-f", "-"], manifestInput(jobManifest(name)));
+    expect(applied.trim()).toBe(`job.batch/${name} created (server dry run)`);
+    expect(await getJob(cluster, name)).toBeUndefined();
+    const pods = await cluster.kubectl(["get", "pods", "-l", `job-name=${name}`, "-o", "name"]);
+    expect(pods.stdout.trim()).toBe("");
+  });
+
+  it("an unknown field under the default (strict) validation: error `unknown field`", async () => {
+    const name = uniqueName("unknown");
+    const manifest = jobManifest(name) as unknown as { spec: Record<string, unknown> };
+    manifest.spec.foo = 1;
+    const r = await cluster.kubectl(["create", "-f", "-"], { input: JSON.stringify(manifest) });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('unknown field "spec.foo"');
+    expect(await getJob(cluster, name)).toBeUndefined();
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * The Job controller's pod management and success path, seen through the real kubectl.
+ *
+ * Upstream truth:
+ * - K: pkg/controller/job/job_controller.go — manageJob (wantActive = min(completions -
+ *   succeeded, parallelism); completions unset: parallelism until the first success),
+ *   newSuccessCondition / delayTerminalCondition (SuccessCriteriaMet, then Complete, on
+ *   1.31+ servers), trackJobStatusAndRemoveFinalizers (tracking finalizer removed from
+ *   finished pods).
+ * - K: pkg/controller/job/indexed_job_utils.go — podGenerateNameWithIndex,
+ *   addCompletionIndexAnnotation / addCompletionIndexLabel, addCompletionIndexEnvVariable
+ *   (JOB_COMPLETION_INDEX from a fieldRef), succeededIndexes.String() ("0-4").
+ * - K: staging/src/k8s.io/api/batch/v1/types.go — JobReasonCompletionsReached,
+ *   "Reached expected number of succeeded pods"; K: test/e2e/apps/job.go waits for it.
+ * - K: staging/src/k8s.io/apimachinery/pkg/util/rand/rand.go — generateName suffix alphabet.
+ * - W: content/en/docs/concepts/workloads/controllers/job.md — parallel jobs, Indexed mode.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeCluster } from "../index";
+import type { FakeCluster } from "../types";
+import {
+  VERSIONS,
+  WatchRecorder,
+  condition,
+  conditionTypes,
+  hasInterimConditions,
+  jobManifest,
+  kubectlOk,
+  listPods,
+  manifestInput,
+  podIsActive,
+  requestCount,
+  uniqueName,
+  waitFor,
+  waitForJobFinished,
+  waitForWatches,
+  type Job,
+  type Pod,
+} from "./helpers";
+
+const SUFFIX = "[bcdfghjklmnpqrstvwxz2456789]{5}";
+const INDEX_KEY = "batch.kubernetes.io/job-completion-index";
+
+function expectCompleted(job: Job, minor: number): void {
+  const complete = condition(job, "Complete");
+  expect(complete, `Complete condition in ${JSON.stringify(job.status)}`).toBeDefined();
+  expect(condition(job, "Failed")).toBeUndefined();
+  expect(job.status?.completionTime).toBeTruthy();
+  expect(job.status?.startTime).toBeTruthy();
+  expect(job.status?.active ?? 0).toBe(0);
+  const uncounted = job.status?.uncountedTerminatedPods ?? {};
+  expect(uncounted.succeeded ?? []).toEqual([]);
+  expect(uncounted.failed ?? []).toEqual([]);
+  const types = conditionTypes(job);
+  if (hasInterimConditions(minor)) {
+    const met = condition(job, "SuccessCriteriaMet");
+    expect(met, `SuccessCriteriaMet in ${JSON.stringify(types)}`).toBeDefined();
+    expect(types.indexOf("SuccessCriteriaMet")).toBeLessThan(types.indexOf("Complete"));
+    expect(met?.reason).toBe("CompletionsReached");
+    expect(met?.message).toBe("Reached expected number of succeeded pods");
+    expect(complete?.reason).toBe("CompletionsReached");
+    expect(complete?.message).toBe("Reached expected number of succeeded pods");
+  } else {
+    expect(types).not.toContain("SuccessCriteriaMet");
+  }
+}
+
+/** Replays pod watch events and returns the largest number of active pods at any point. */
+function maxActive(events: { type: string; object: Pod }[]): number {
+  const active = new Map<string, boolean>();
+  let max = 0;
+  for (const e of events) {
+    if (e.type === "DELETED") active.delete(e.object.metadata.name);
+    else if (e.type === "ADDED" || e.type === "MODIFIED") active.set(e.object.metadata.name, podIsActive(e.object));
+    let n = 0;
+    for (const v of active.values()) if (v) n += 1;
+    max = Math.max(max, n);
+  }
+  return max;
+}
+
+describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
+  let cluster: FakeCluster;
+
+  beforeAll(async () => {
+    cluster = await startFakeCluster({ minorVersion: minor, timeScale: 0.01 });
+  });
+
+  afterAll(async () => {
+    if (cluster) await cluster.stop();
+  });
+
+  it("completions 10 / parallelism 3: never more than 3 active, 10 succeeded, then Complete", async () => {
+    const name = uniqueName("par");
+    const before = requestCount(cluster, "watch", "pods");
+    const watch = new WatchRecorder<Pod>(cluster, ["get", "pods", "-l", `job-name=${name}`]);
+    try {
+      await waitForWatches(cluster, "pods", before + 1);
+      await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 10, parallelism: 3, runTime: "10s" })));
+      const job = await waitForJobFinished(cluster, name, 40_000);
+      expectCompleted(job, minor);
+      expect(job.status?.succeeded).toBe(10);
+      expect(job.status?.failed ?? 0).toBe(0);
+
+      await waitFor(
+        "the pod watch to show 10 succeeded pods",
+        () => {
+          const last = new Map<string, Pod>();
+          for (const e of watch.events) last.set(e.object.metadata.name, e.object);
+          return [...last.values()].filter((p) => p.status?.phase === "Succeeded").length === 10;
+        },
+        10_000,
+      );
+      const peak = maxActive(watch.events);
+      expect(peak, "pods active at the same time").toBeLessThanOrEqual(3);
+      expect(peak, "the controller should run `parallelism` pods at once").toBe(3);
+
+      const pods = await listPods(cluster, `job-name=${name}`);
+      expect(pods).toHaveLength(10);
+      for (const pod of pods) {
+        expect(pod.metadata.name).toMatch(new RegExp(`^${name}-${SUFFIX}$`));
+        expect(pod.status?.phase).toBe("Succeeded");
+        expect(pod.metadata.labels?.["job-name"]).toBe(name);
+        expect(pod.metadata.labels?.["batch.kubernetes.io/job-name"]).toBe(name);
+        expect(pod.metadata.labels?.["controller-uid"]).toBe(job.metadata.uid);
+        expect(pod.metadata.labels?.["batch.kubernetes.io/controller-uid"]).toBe(job.metadata.uid);
+        const owner = pod.metadata.ownerReferences?.find((o) => o.kind === "Job");
+        expect(owner).toMatchObject({ apiVersion: "batch/v1", name, uid: job.metadata.uid, controller: true, blockOwnerDeletion: true });
+        expect(pod.metadata.finalizers ?? []).not.toContain("batch.kubernetes.io/job-tracking");
+      }
+    } finally {
+      await watch.stop();
+    }
+  }, 60_000);
+
+  it("work-queue mode (completions unset, parallelism 2): two pods, Complete once they succeed", async () => {
+    const name = uniqueName("wq");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { parallelism: 2, runTime: "10s" })));
+    const job = await waitForJobFinished(cluster, name, 30_000);
+    expect(job.spec.completions ?? null, "completions stays unset in work-queue mode").toBeNull();
+    expect(job.spec.parallelism).toBe(2);
+    expectCompleted(job, minor);
+    expect(job.status?.succeeded).toBe(2);
+    const pods = await listPods(cluster, `job-name=${name}`);
+    expect(pods).toHaveLength(2);
+    for (const pod of pods) expect(pod.status?.phase).toBe("Succeeded");
+  }, 45_000);
+
+  it("Indexed completions 5: indexed names, hostname, index annotation + label + env, completedIndexes 0-4", async () => {
+    const name = uniqueName("idx");
+    await kubectlOk(
+      cluster,
+      ["create", "-f", "-"],
+      manifestInput(jobManifest(name, { completions: 5, parallelism: 2, completionMode: "Indexed", runTime: "5s", log: "index=$JOB_COMPLETION_INDEX" })),
+    );
+    const job = await waitForJobFinished(cluster, name, 30_000);
+    expectCompleted(job, minor);
+    expect(job.spec.completionMode).toBe("Indexed");
+    expect(job.status?.succeeded).toBe(5);
+    expect(job.status?.completedIndexes).toBe("0-4");
+
+    const pods = await listPods(cluster, `job-name=${name}`);
+    expect(pods).toHaveLength(5);
+    const seen = new Set<number>();
+    for (const pod of pods) {
+      const m = new RegExp(`^${name}-(\\d+)-${SUFFIX}$`).exec(pod.metadata.name);
+      expect(m, `pod name ${pod.metadata.name}`).not.toBeNull();
+      const index = Number(m?.[1]);
+      seen.add(index);
+      expect(pod.metadata.annotations?.[INDEX_KEY]).toBe(String(index));
+      expect(pod.metadata.labels?.[INDEX_KEY]).toBe(String(index));
+      expect(pod.spec.hostname).toBe(`${name}-${index}`);
+      const env = pod.spec.containers[0]?.env?.find((e) => e.name === "JOB_COMPLETION_INDEX");
+      expect(env, `JOB_COMPLETION_INDEX in ${JSON.stringify(pod.spec.containers[0]?.env)}`).toBeDefined();
+      // The controller adds a downward-API reference, not a literal value.
+      expect([`metadata.labels['${INDEX_KEY}']`, `metadata.annotations['${INDEX_KEY}']`]).toContain(env?.valueFrom?.fieldRef?.fieldPath);
+      const log = await kubectlOk(cluster, ["logs", pod.metadata.name]);
+      expect(log.trim()).toBe(`index=${index}`);
+    }
+    expect([...seen].sort()).toEqual([0, 1, 2, 3, 4]);
+  }, 45_000);
+});

@@ -1,0 +1,131 @@
+/**
+ * How Jobs fail: the backoff limit with growing retry delays, and activeDeadlineSeconds.
+ *
+ * Upstream truth:
+ * - K: pkg/controller/job/job_controller.go — syncJob: `failed > backoffLimit` gives
+ *   BackoffLimitExceeded "Job has reached the specified backoff limit"; pastActiveDeadline
+ *   gives DeadlineExceeded "Job was active longer than specified deadline"; active pods of
+ *   a failed job are deleted (deleteActivePods) and counted as failed; newFailureCondition:
+ *   FailureTarget first, then Failed, on 1.31+ servers.
+ * - K: pkg/controller/job/backoff_utils.go — delay before recreating a pod after failures is
+ *   DefaultJobPodFailureBackOff (10 s) · 2^(n-1), n = failures since the last success.
+ * - K: pkg/kubelet/kuberuntime (container state terminated, reason "Error" for exit code != 0).
+ * - W: content/en/docs/concepts/workloads/controllers/job.md — "Pod backoff failure policy",
+ *   "Job termination and cleanup".
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeCluster } from "../index";
+import type { FakeCluster } from "../types";
+import {
+  VERSIONS,
+  WatchRecorder,
+  condition,
+  conditionTypes,
+  hasInterimConditions,
+  jobManifest,
+  kubectlOk,
+  listPods,
+  manifestInput,
+  requestCount,
+  uniqueName,
+  waitFor,
+  waitForJobFinished,
+  waitForWatches,
+  type Job,
+  type Pod,
+} from "./helpers";
+
+/** Big enough that scaled backoff delays (10 s -> 500 ms, 20 s -> 1 s) dwarf process noise. */
+const TIME_SCALE = 0.05;
+
+function expectFailed(job: Job, minor: number, reason: string, message: string): void {
+  const failed = condition(job, "Failed");
+  expect(failed, `Failed condition in ${JSON.stringify(job.status)}`).toBeDefined();
+  expect(failed?.reason).toBe(reason);
+  expect(failed?.message).toBe(message);
+  expect(condition(job, "Complete")).toBeUndefined();
+  expect(job.status?.completionTime, "completionTime is set on success only").toBeUndefined();
+  const types = conditionTypes(job);
+  if (hasInterimConditions(minor)) {
+    const target = condition(job, "FailureTarget");
+    expect(target, `FailureTarget in ${JSON.stringify(types)}`).toBeDefined();
+    expect(target?.reason).toBe(reason);
+    expect(types.indexOf("FailureTarget")).toBeLessThan(types.indexOf("Failed"));
+  } else {
+    expect(types).not.toContain("FailureTarget");
+  }
+}
+
+describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
+  let cluster: FakeCluster;
+
+  beforeAll(async () => {
+    cluster = await startFakeCluster({ minorVersion: minor, timeScale: TIME_SCALE });
+  });
+
+  afterAll(async () => {
+    if (cluster) await cluster.stop();
+  });
+
+  it("backoffLimit 2 with an always-failing pod: exactly 3 failed pods, BackoffLimitExceeded, growing retry delays", async () => {
+    const name = uniqueName("backoff");
+    const before = requestCount(cluster, "watch", "pods");
+    const watch = new WatchRecorder<Pod>(cluster, ["get", "pods", "-l", `job-name=${name}`]);
+    try {
+      await waitForWatches(cluster, "pods", before + 1);
+      await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { backoffLimit: 2, exitCodes: "1" })));
+      const job = await waitForJobFinished(cluster, name, 30_000);
+      expectFailed(job, minor, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+      expect(job.status?.failed).toBe(3);
+      expect(job.status?.succeeded ?? 0).toBe(0);
+      expect(job.status?.active ?? 0).toBe(0);
+
+      const pods = await listPods(cluster, `job-name=${name}`);
+      expect(pods, "one pod per attempt: the first and two retries").toHaveLength(3);
+      for (const pod of pods) {
+        expect(pod.status?.phase).toBe("Failed");
+        const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
+        expect(terminated?.exitCode).toBe(1);
+        expect(terminated?.reason).toBe("Error");
+      }
+
+      // Creation order and spacing, from the time each pod first showed up on the watch.
+      await waitFor("3 pods on the watch", () => new Set(watch.events.map((e) => e.object.metadata.name)).size >= 3, 5_000);
+      const firstSeen = new Map<string, number>();
+      for (const e of watch.events) if (!firstSeen.has(e.object.metadata.name)) firstSeen.set(e.object.metadata.name, e.at);
+      const times = [...firstSeen.values()].sort((a, b) => a - b);
+      const gap1 = (times[1] ?? 0) - (times[0] ?? 0);
+      const gap2 = (times[2] ?? 0) - (times[1] ?? 0);
+      const base = 10_000 * TIME_SCALE;
+      expect(gap1, `first retry delay (ms), gaps ${gap1} / ${gap2}`).toBeGreaterThanOrEqual(base * 0.8);
+      expect(gap2, `second retry delay (ms), gaps ${gap1} / ${gap2}`).toBeGreaterThanOrEqual(base * 2 * 0.8);
+      expect(gap2, `retry delays must grow, gaps ${gap1} / ${gap2}`).toBeGreaterThan(gap1 * 1.3);
+
+      // creationTimestamp has second precision; it must not contradict the watch order.
+      const byFirstSeen = [...firstSeen.keys()];
+      const stamps = byFirstSeen.map((n) => Date.parse(pods.find((p) => p.metadata.name === n)?.metadata.creationTimestamp ?? ""));
+      for (const s of stamps) expect(Number.isNaN(s), `creationTimestamps ${JSON.stringify(stamps)}`).toBe(false);
+      expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
+    } finally {
+      await watch.stop();
+    }
+  }, 60_000);
+
+  it("activeDeadlineSeconds: Failed with DeadlineExceeded, the running pod deleted and counted as failed", async () => {
+    const name = uniqueName("deadline");
+    const deadlineSeconds = 10;
+    const started = Date.now();
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { activeDeadlineSeconds: deadlineSeconds, runTime: "1h" })));
+    const job = await waitForJobFinished(cluster, name, 30_000);
+    const elapsed = Date.now() - started;
+    expectFailed(job, minor, "DeadlineExceeded", "Job was active longer than specified deadline");
+    expect(elapsed, "the job may not fail before its (scaled) deadline").toBeGreaterThanOrEqual(deadlineSeconds * 1000 * TIME_SCALE * 0.8);
+    expect(job.status?.active ?? 0).toBe(0);
+    expect(job.status?.failed, "the deleted active pod counts as failed").toBe(1);
+    await waitFor(
+      "the deadline-exceeded job's pod to be deleted",
+      async () => (await listPods(cluster, `job-name=${name}`)).length === 0,
+      15_000,
+    );
+  }, 60_000);
+});

@@ -1,0 +1,82 @@
+/**
+ * Faults the test cluster can inject, and how the real kubectl reacts to them.
+ *
+ * Upstream truth:
+ * - K: staging/src/k8s.io/client-go/rest/with_retry.go and request.go (checkWait) — a 429
+ *   or 5xx answer with a Retry-After header is retried (any verb, POST included) after the
+ *   given seconds, up to 10 retries; without the header there is no retry.
+ * - K: staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go — NewTooManyRequests
+ *   (reason TooManyRequests, code 429), NewForbidden (reason Forbidden, code 403).
+ * - K: plugin/pkg/admission/resourcequota/controller.go — `exceeded quota: <name>, requested:
+ *   ..., used: ..., limited: ...` as a 403 Forbidden.
+ * - K: staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go — printed as
+ *   `Error from server (<Reason>): ...`, exit 1.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startFakeCluster } from "../index";
+import type { FakeCluster } from "../types";
+import { VERSIONS, getJob, jobManifest, kubectlOk, listJobs, manifestInput, requestCount, uniqueName } from "./helpers";
+
+describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
+  let cluster: FakeCluster;
+
+  beforeAll(async () => {
+    cluster = await startFakeCluster({ minorVersion: minor, timeScale: 0.01 });
+  });
+
+  afterEach(() => {
+    cluster?.clearFaults();
+  });
+
+  afterAll(async () => {
+    if (cluster) await cluster.stop();
+  });
+
+  it("429 with Retry-After on creates: kubectl retries and succeeds", async () => {
+    const name = uniqueName("retry");
+    cluster.setFaults({ failNext: { count: 2, status: 429, retryAfterSeconds: 1, verbs: ["create"], resources: ["jobs"] } });
+    cluster.resetCounts();
+    const started = Date.now();
+    const out = await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
+    expect(out.trim()).toBe(`job.batch/${name} created`);
+    expect(requestCount(cluster, "create", "jobs"), JSON.stringify(cluster.requestCounts())).toBe(3);
+    expect(Date.now() - started, "client-go sleeps Retry-After seconds between attempts").toBeGreaterThanOrEqual(1800);
+    expect(await getJob(cluster, name)).toBeDefined();
+  }, 30_000);
+
+  it("5xx with Retry-After on a get: kubectl retries and succeeds", async () => {
+    const name = uniqueName("retry5xx");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
+    cluster.setFaults({ failNext: { count: 1, status: 503, retryAfterSeconds: 1, verbs: ["get"], resources: ["jobs"] } });
+    cluster.resetCounts();
+    const out = await kubectlOk(cluster, ["get", "job", name, "-o", "name"]);
+    expect(out.trim()).toBe(`job.batch/${name}`);
+    expect(requestCount(cluster, "get", "jobs"), JSON.stringify(cluster.requestCounts())).toBe(2);
+  }, 30_000);
+
+  it("429 without Retry-After: no retry, kubectl fails with TooManyRequests", async () => {
+    const name = uniqueName("noretry");
+    cluster.setFaults({ failNext: { count: 1, status: 429, verbs: ["create"], resources: ["jobs"] } });
+    cluster.resetCounts();
+    const r = await cluster.kubectl(["create", "-f", "-"], { input: manifestInput(jobManifest(name, { suspend: true })) });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("Error from server (TooManyRequests)");
+    expect(requestCount(cluster, "create", "jobs")).toBe(1);
+    cluster.clearFaults();
+    expect(await getJob(cluster, name)).toBeUndefined();
+  }, 30_000);
+
+  it("jobQuota: a create beyond the quota is refused with 403 exceeded quota", async () => {
+    const existing = (await listJobs(cluster)).length;
+    cluster.setFaults({ jobQuota: existing + 1 });
+    const allowed = uniqueName("quota-ok");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(allowed, { suspend: true })));
+    const refused = uniqueName("quota-no");
+    const r = await cluster.kubectl(["create", "-f", "-"], { input: manifestInput(jobManifest(refused, { suspend: true })) });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("Error from server (Forbidden)");
+    expect(r.stderr).toContain("exceeded quota");
+    cluster.clearFaults();
+    expect(await getJob(cluster, refused)).toBeUndefined();
+  }, 30_000);
+});
