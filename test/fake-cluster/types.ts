@@ -14,6 +14,8 @@ export interface FakeClusterOptions {
   minorVersion?: number;
   /** Where to write the kubeconfig; default a fresh temporary directory removed by stop(). */
   kubeconfigPath?: string;
+  /** Watch events kept for resuming from an older resourceVersion; a watch from before them gets 410 Expired. Default 1000. */
+  watchHistory?: number;
 }
 
 export interface KubectlResult {

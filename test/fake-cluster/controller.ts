@@ -1,0 +1,539 @@
+/**
+ * The Job controller (K: pkg/controller/job/job_controller.go, indexed_job_utils.go,
+ * backoff_utils.go, pod_failure_policy.go) and the TTL-after-finished controller
+ * (K: pkg/controller/ttlafterfinished/ttlafterfinished_controller.go).
+ *
+ * One sync per Job, triggered by changes to the Job or its pods and by timers (back-off,
+ * deadline, TTL). Finished pods are counted once: a pod still carrying the job-tracking
+ * finalizer is uncounted; counting it and removing the finalizer happen in the same sync.
+ */
+import type { Clock } from "./clock";
+import { ApiError } from "./errors";
+import type { EventRecorder } from "./events";
+import { formatIndexes, parseIndexes, podFailureBackoffMs } from "./indexes";
+import { JOB_LABELS } from "./jobs-api";
+import type { Kubelet } from "./kubelet";
+import { isTerminalPod, R, type Registry } from "./registry";
+import type { StoreEvent } from "./store";
+import { clone, randomSuffix, timestamp, type Obj } from "./util";
+
+export const TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
+export const COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
+export const INDEX_FAILURE_COUNT = "batch.kubernetes.io/job-index-failure-count";
+const MANAGER = "kube-controller-manager";
+
+interface JobState {
+  uid: string;
+  /** pods created so far (NonIndexed) or per index, for the attempt number */
+  created: number;
+  createdPerIndex: Map<number, number>;
+  failuresAfterLastSuccess: number;
+  lastFailureAt: number;
+  indexFailures: Map<number, { count: number; at: number }>;
+  suspendDeleted: Set<string>;
+  failJob?: { reason: string; message: string };
+  cancelBackoff?: () => void;
+  cancelDeadline?: () => void;
+  cancelTtl?: () => void;
+  ttlFor?: string;
+  deadlineFor?: string;
+}
+
+function cond(job: Obj, type: string): Obj | undefined {
+  return ((job.status?.conditions ?? []) as Obj[]).find((c) => c.type === type && c.status === "True");
+}
+
+function indexOf(pod: Obj): number | undefined {
+  const v = pod.metadata.annotations?.[COMPLETION_INDEX];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) ? n : undefined;
+}
+
+function isReady(pod: Obj): boolean {
+  return ((pod.status?.conditions ?? []) as Obj[]).some((c) => c.type === "Ready" && c.status === "True");
+}
+
+function podFinishedAt(pod: Obj): number {
+  let latest = 0;
+  for (const cs of (pod.status?.containerStatuses ?? []) as Obj[]) {
+    const t = Date.parse(cs.state?.terminated?.finishedAt ?? "");
+    if (!Number.isNaN(t)) latest = Math.max(latest, t);
+  }
+  return latest || Date.now();
+}
+
+/** The first podFailurePolicy rule matching a failed pod (K: pkg/controller/job/pod_failure_policy.go). */
+export function matchPodFailurePolicy(policy: Obj, pod: Obj): { action: string; index: number; container?: string; exitCode?: number } | undefined {
+  const rules = (policy?.rules ?? []) as Obj[];
+  for (const [i, rule] of rules.entries()) {
+    if (rule.onExitCodes) {
+      const oc = rule.onExitCodes;
+      for (const cs of [...((pod.status?.initContainerStatuses ?? []) as Obj[]), ...((pod.status?.containerStatuses ?? []) as Obj[])]) {
+        if (oc.containerName && cs.name !== oc.containerName) continue;
+        const code = cs.state?.terminated?.exitCode;
+        if (code === undefined || code === 0) continue;
+        const listed = ((oc.values ?? []) as number[]).includes(code);
+        if ((oc.operator === "In" && listed) || (oc.operator === "NotIn" && !listed)) return { action: rule.action, index: i, container: cs.name, exitCode: code };
+      }
+    } else if (rule.onPodConditions) {
+      const conds = (pod.status?.conditions ?? []) as Obj[];
+      for (const pc of rule.onPodConditions as Obj[]) {
+        if (conds.some((c) => c.type === pc.type && c.status === (pc.status ?? "True"))) return { action: rule.action, index: i };
+      }
+    }
+  }
+  return undefined;
+}
+
+export class JobController {
+  private readonly states = new Map<string, JobState>();
+  private readonly queue = new Set<string>();
+  private scheduled = false;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly clock: Clock,
+    private readonly kubelet: Kubelet,
+    private readonly events: EventRecorder,
+    private readonly minor: () => number,
+  ) {}
+
+  onEvent(e: StoreEvent): void {
+    if (e.resource === R.jobs) {
+      if (e.type === "DELETED") {
+        const st = this.states.get(e.object.metadata.uid);
+        if (st) this.cancelTimers(st);
+        this.states.delete(e.object.metadata.uid);
+      }
+      this.enqueue(e.object.metadata.namespace, e.object.metadata.name);
+    } else if (e.resource === R.pods) {
+      const refs = [...((e.object.metadata.ownerReferences ?? []) as Obj[]), ...((e.previous?.metadata.ownerReferences ?? []) as Obj[])];
+      const owner = refs.find((r) => r.controller && r.kind === "Job");
+      if (owner) this.enqueue(e.object.metadata.namespace, owner.name);
+      else if ((e.object.metadata.finalizers ?? []).includes(TRACKING_FINALIZER) && e.type !== "DELETED") this.enqueue(e.object.metadata.namespace, `\u0000orphan/${e.object.metadata.name}`);
+    }
+  }
+
+  stop(): void {
+    for (const st of this.states.values()) this.cancelTimers(st);
+    this.states.clear();
+    this.queue.clear();
+  }
+
+  private cancelTimers(st: JobState): void {
+    st.cancelBackoff?.();
+    st.cancelDeadline?.();
+    st.cancelTtl?.();
+  }
+
+  enqueue(namespace: string, name: string): void {
+    this.queue.add(`${namespace}/${name}`);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.clock.afterReal(0, () => {
+      this.scheduled = false;
+      const keys = [...this.queue];
+      this.queue.clear();
+      for (const k of keys) {
+        const slash = k.indexOf("/");
+        const ns = k.slice(0, slash);
+        const name = k.slice(slash + 1);
+        try {
+          if (name.startsWith("\u0000orphan/")) this.releaseOrphan(ns, name.slice("\u0000orphan/".length));
+          else this.sync(ns, name);
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;
+          // A conflicting write or a vanished object: try again shortly.
+          this.clock.afterReal(10, () => this.enqueue(ns, name));
+        }
+      }
+    });
+  }
+
+  private removeFinalizer(pod: Obj): void {
+    if (!(pod.metadata.finalizers ?? []).includes(TRACKING_FINALIZER)) return;
+    this.registry.mutate(R.pods, pod.metadata.namespace, pod.metadata.name, (p) => {
+      p.metadata.finalizers = ((p.metadata.finalizers ?? []) as string[]).filter((f) => f !== TRACKING_FINALIZER);
+    }, { fieldManager: MANAGER });
+  }
+
+  /** A pod with the tracking finalizer whose Job is gone (or that was orphaned) is released. */
+  private releaseOrphan(namespace: string, name: string): void {
+    const pod = this.registry.tryGet(R.pods, namespace, name);
+    if (!pod) return;
+    const owner = ((pod.metadata.ownerReferences ?? []) as Obj[]).find((r) => r.controller && r.kind === "Job");
+    if (owner) {
+      const job = this.registry.tryGet(R.jobs, namespace, owner.name);
+      if (job && job.metadata.uid === owner.uid) return;
+    }
+    this.removeFinalizer(pod);
+  }
+
+  private state(job: Obj): JobState {
+    let st = this.states.get(job.metadata.uid);
+    if (!st) {
+      st = { uid: job.metadata.uid, created: 0, createdPerIndex: new Map(), failuresAfterLastSuccess: 0, lastFailureAt: 0, indexFailures: new Map(), suspendDeleted: new Set() };
+      this.states.set(job.metadata.uid, st);
+    }
+    return st;
+  }
+
+  private sync(namespace: string, name: string): void {
+    const job = this.registry.tryGet(R.jobs, namespace, name);
+    const allPods = this.registry.store.list(R.pods, namespace);
+    if (!job) {
+      for (const p of allPods) {
+        const owner = ((p.metadata.ownerReferences ?? []) as Obj[]).find((r) => r.controller && r.kind === "Job" && r.name === name);
+        if (owner) this.removeFinalizer(p);
+      }
+      return;
+    }
+    const uid = job.metadata.uid as string;
+    const pods = allPods.filter((p) => ((p.metadata.ownerReferences ?? []) as Obj[]).some((r) => r.controller && r.uid === uid));
+    for (const p of allPods) {
+      const owner = ((p.metadata.ownerReferences ?? []) as Obj[]).find((r) => r.controller && r.kind === "Job" && r.name === name);
+      if (owner && owner.uid !== uid) this.removeFinalizer(p);
+    }
+    const st = this.state(job);
+    const spec = job.spec ?? {};
+    const status: Obj = clone(job.status ?? {});
+    const minor = this.minor();
+    const indexed = spec.completionMode === "Indexed";
+    const perIndex = indexed && spec.backoffLimitPerIndex !== undefined;
+    const completed = parseIndexes(status.completedIndexes);
+    const failedIdx = parseIndexes(status.failedIndexes);
+    const now = Date.now();
+    const nowTs = timestamp(now);
+
+    // 1. Count pods that finished (or went away unfinished) and release them.
+    const toRelease: Obj[] = [];
+    for (const p of pods) {
+      if (!(p.metadata.finalizers ?? []).includes(TRACKING_FINALIZER)) continue;
+      const terminal = isTerminalPod(p);
+      const deleting = p.metadata.deletionTimestamp !== undefined;
+      if (!terminal && !deleting) continue;
+      if (!terminal && deleting && !cond(job, "Complete") && !cond(job, "Failed")) {
+        // Wait for the node to report the pod's end, so `terminating` is visible.
+        if (p.status?.phase !== "Failed" && p.status?.phase !== "Succeeded") continue;
+      }
+      toRelease.push(p);
+      const idx = indexOf(p);
+      if (p.status?.phase === "Succeeded") {
+        if (indexed) {
+          if (idx !== undefined && idx < (spec.completions ?? 0) && !completed.has(idx) && !failedIdx.has(idx)) {
+            completed.add(idx);
+            status.succeeded = (status.succeeded ?? 0) + 1;
+          }
+        } else status.succeeded = (status.succeeded ?? 0) + 1;
+        st.failuresAfterLastSuccess = 0;
+        continue;
+      }
+      if (st.suspendDeleted.has(p.metadata.uid)) continue;
+      let action = "Count";
+      if (spec.podFailurePolicy && p.status?.phase === "Failed") {
+        const m = matchPodFailurePolicy(spec.podFailurePolicy, p);
+        if (m) {
+          action = m.action;
+          if (action === "FailJob" && !st.failJob) {
+            st.failJob = {
+              reason: "PodFailurePolicy",
+              message: m.container !== undefined
+                ? `Container ${m.container} for pod ${namespace}/${p.metadata.name} failed with exit code ${m.exitCode} matching FailJob rule at index ${m.index}`
+                : `Pod ${namespace}/${p.metadata.name} has condition matching FailJob rule at index ${m.index}`,
+            };
+          }
+        }
+      }
+      if (action === "Ignore") continue;
+      status.failed = (status.failed ?? 0) + 1;
+      const finishedAt = podFinishedAt(p);
+      st.failuresAfterLastSuccess += 1;
+      st.lastFailureAt = Math.max(st.lastFailureAt, finishedAt);
+      if (perIndex && idx !== undefined) {
+        const prevCount = Number(p.metadata.annotations?.[INDEX_FAILURE_COUNT] ?? "0");
+        const count = prevCount + 1;
+        const rec = st.indexFailures.get(idx);
+        st.indexFailures.set(idx, { count: Math.max(count, rec?.count ?? 0), at: finishedAt });
+        if (action === "FailIndex" || count > spec.backoffLimitPerIndex) {
+          if (!completed.has(idx)) failedIdx.add(idx);
+        }
+      }
+    }
+
+    const live = pods.filter((p) => !isTerminalPod(p) && p.metadata.deletionTimestamp === undefined);
+    const terminatingPods = pods.filter((p) => p.metadata.deletionTimestamp !== undefined && !isTerminalPod(p));
+    const unreleased = (p: Obj): boolean => (p.metadata.finalizers ?? []).includes(TRACKING_FINALIZER) && !toRelease.includes(p);
+
+    // 2. Decide: finished already, finishing, failing or succeeding.
+    const finished = cond(job, "Complete") ?? cond(job, "Failed");
+    const conditions: Obj[] = clone((status.conditions ?? []) as Obj[]);
+    const addCondition = (type: string, reason: string, message: string): void => {
+      conditions.push({ type, status: "True", lastProbeTime: nowTs, lastTransitionTime: nowTs, reason, message });
+    };
+    let podsToDelete: Obj[] = [];
+    let justFinished: "Complete" | "Failed" | undefined;
+    const interimFail = cond(job, "FailureTarget");
+    const interimSuccess = cond(job, "SuccessCriteriaMet");
+
+    if (!finished) {
+      let failure: { reason: string; message: string } | undefined = interimFail ? { reason: interimFail.reason, message: interimFail.message } : undefined;
+      let success = interimSuccess !== undefined;
+      if (!failure && !success) {
+        const restarts = spec.template?.spec?.restartPolicy === "OnFailure"
+          ? live.reduce((n, p) => n + ((p.status?.containerStatuses ?? []) as Obj[]).reduce((m, c) => m + (c.restartCount ?? 0), 0) + ((p.status?.initContainerStatuses ?? []) as Obj[]).reduce((m, c) => m + (c.restartCount ?? 0), 0), 0)
+          : 0;
+        const ads = spec.activeDeadlineSeconds;
+        const started = status.startTime ? Date.parse(status.startTime) : undefined;
+        if (st.failJob) failure = st.failJob;
+        else if ((status.failed ?? 0) > spec.backoffLimit && !perIndex) failure = { reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" };
+        else if (spec.template?.spec?.restartPolicy === "OnFailure" && (spec.backoffLimit === 0 ? restarts > 0 : restarts >= spec.backoffLimit)) failure = { reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" };
+        else if (ads !== undefined && started !== undefined && !spec.suspend && now - started >= this.clock.real(ads * 1000)) failure = { reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" };
+        else if (perIndex && spec.maxFailedIndexes !== undefined && failedIdx.size > spec.maxFailedIndexes) failure = { reason: "MaxFailedIndexesExceeded", message: "Job has exceeded the specified maximal number of failed indexes" };
+        else if (perIndex && failedIdx.size > 0 && completed.size + failedIdx.size >= (spec.completions ?? 0) && live.every((p) => failedIdx.has(indexOf(p) ?? -1))) failure = { reason: "FailedIndexes", message: "Job has failed indexes" };
+        if (!failure) {
+          if (spec.completions === undefined || spec.completions === null) success = (status.succeeded ?? 0) > 0 && live.length === 0;
+          else if (indexed) success = completed.size >= spec.completions;
+          else success = (status.succeeded ?? 0) >= spec.completions;
+        }
+        if (failure) {
+          if (minor >= 31) addCondition("FailureTarget", failure.reason, failure.message);
+          this.events.record(job, "Warning", failure.reason, failure.message, "job-controller");
+        } else if (success && minor >= 31) {
+          addCondition("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods");
+        }
+      }
+      if (failure || success) {
+        podsToDelete = live;
+        const remaining = [...live, ...terminatingPods].length > 0 || pods.some(unreleased);
+        if (minor < 31 || !remaining) {
+          if (failure) {
+            addCondition("Failed", failure.reason, failure.message);
+            justFinished = "Failed";
+          } else {
+            addCondition("Complete", "CompletionsReached", "Reached expected number of succeeded pods");
+            status.completionTime = nowTs;
+            justFinished = "Complete";
+            this.events.record(job, "Normal", "Completed", "Job completed", "job-controller");
+          }
+        }
+      }
+    }
+
+    // 3. Suspension and pod management for a Job still running.
+    const running = !finished && !justFinished && !conditions.some((c) => c.type === "FailureTarget" || c.type === "SuccessCriteriaMet");
+    const toCreate: { index?: number }[] = [];
+    if (running) {
+      const suspended = conditions.find((c) => c.type === "Suspended");
+      if (spec.suspend) {
+        for (const p of live) st.suspendDeleted.add(p.metadata.uid);
+        podsToDelete = live;
+        if (!suspended || suspended.status !== "True") {
+          const rest = conditions.filter((c) => c.type !== "Suspended");
+          conditions.length = 0;
+          conditions.push(...rest, { type: "Suspended", status: "True", lastProbeTime: nowTs, lastTransitionTime: nowTs, reason: "JobSuspended", message: "Job suspended" });
+          this.events.record(job, "Normal", "Suspended", "Job suspended", "job-controller");
+        }
+        delete status.startTime;
+      } else {
+        if (suspended && suspended.status === "True") {
+          suspended.status = "False";
+          suspended.reason = "JobResumed";
+          suspended.message = "Job resumed";
+          suspended.lastProbeTime = nowTs;
+          suspended.lastTransitionTime = nowTs;
+          this.events.record(job, "Normal", "Resumed", "Job resumed", "job-controller");
+        }
+        status.startTime ??= nowTs;
+        const parallelism = spec.parallelism ?? 1;
+        if (indexed) {
+          const activeByIndex = new Map<number, Obj[]>();
+          for (const p of live) {
+            const i = indexOf(p);
+            if (i === undefined || i >= spec.completions || completed.has(i) || failedIdx.has(i)) {
+              podsToDelete.push(p);
+              continue;
+            }
+            activeByIndex.set(i, [...(activeByIndex.get(i) ?? []), p]);
+          }
+          for (const list of activeByIndex.values()) podsToDelete.push(...list.slice(1));
+          let active = activeByIndex.size;
+          if (active > parallelism) {
+            const extra = [...activeByIndex.keys()].sort((a, b) => b - a).slice(0, active - parallelism);
+            for (const i of extra) podsToDelete.push(...(activeByIndex.get(i) ?? []));
+            active = parallelism;
+          }
+          let nextBackoffAt = Infinity;
+          for (let i = 0; i < spec.completions && active + toCreate.length < parallelism; i++) {
+            if (completed.has(i) || failedIdx.has(i) || activeByIndex.has(i)) continue;
+            if (terminatingPods.some((p) => indexOf(p) === i) && spec.podReplacementPolicy === "Failed") continue;
+            const failures = perIndex ? (st.indexFailures.get(i)?.count ?? 0) : st.failuresAfterLastSuccess;
+            const lastAt = perIndex ? (st.indexFailures.get(i)?.at ?? 0) : st.lastFailureAt;
+            const readyAt = lastAt + this.clock.real(podFailureBackoffMs(failures));
+            if (failures > 0 && readyAt > now) {
+              nextBackoffAt = Math.min(nextBackoffAt, readyAt);
+              continue;
+            }
+            toCreate.push({ index: i });
+          }
+          this.scheduleBackoff(st, namespace, name, nextBackoffAt);
+        } else {
+          let want: number;
+          if (spec.completions === undefined || spec.completions === null) want = (status.succeeded ?? 0) > 0 ? Math.min(live.length, parallelism) : parallelism;
+          else want = Math.max(0, Math.min(spec.completions - (status.succeeded ?? 0), parallelism));
+          if (live.length > want) {
+            const surplus = [...live].sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp))).slice(0, live.length - want);
+            podsToDelete.push(...surplus);
+          } else if (live.length < want) {
+            const readyAt = st.lastFailureAt + this.clock.real(podFailureBackoffMs(st.failuresAfterLastSuccess));
+            const waitForTerminating = spec.podReplacementPolicy === "Failed" && terminatingPods.length > 0;
+            if (st.failuresAfterLastSuccess > 0 && readyAt > now) this.scheduleBackoff(st, namespace, name, readyAt);
+            else if (!waitForTerminating) for (let n = live.length; n < want; n++) toCreate.push({});
+          }
+        }
+      }
+    }
+
+    // 4. Write the status, then act on pods.
+    const activeCount = live.length - podsToDelete.filter((p) => live.includes(p)).length + toCreate.length;
+    const newStatus: Obj = {};
+    if (conditions.length > 0) newStatus.conditions = conditions;
+    if (status.startTime) newStatus.startTime = status.startTime;
+    if (status.completionTime) newStatus.completionTime = status.completionTime;
+    if (activeCount > 0 && !justFinished) newStatus.active = activeCount;
+    if (status.succeeded) newStatus.succeeded = status.succeeded;
+    if (status.failed) newStatus.failed = status.failed;
+    if (indexed && completed.size > 0) newStatus.completedIndexes = formatIndexes(completed);
+    if (perIndex) newStatus.failedIndexes = formatIndexes(failedIdx);
+    if (minor >= 29) newStatus.terminating = terminatingPods.length + (justFinished ? 0 : podsToDelete.length);
+    newStatus.uncountedTerminatedPods = {};
+    newStatus.ready = justFinished ? 0 : live.filter((p) => isReady(p) && !podsToDelete.includes(p)).length;
+    if (finished) {
+      // A finished Job only keeps releasing its pods.
+      for (const p of toRelease) this.removeFinalizer(p);
+      this.scheduleTtl(st, job);
+      const st2: Obj = { ...clone(job.status) };
+      st2.terminating = minor >= 29 ? terminatingPods.length : undefined;
+      if (st2.terminating === undefined) delete st2.terminating;
+      if (JSON.stringify(st2) !== JSON.stringify(job.status)) this.writeStatus(namespace, name, uid, st2);
+      return;
+    }
+    this.writeStatus(namespace, name, uid, newStatus);
+    for (const p of toRelease) this.removeFinalizer(p);
+    for (const p of podsToDelete) {
+      if (p.metadata.deletionTimestamp) continue;
+      try {
+        this.registry.delete(R.pods, namespace, p.metadata.name, {});
+        this.events.record(job, "Normal", "SuccessfulDelete", `Deleted pod: ${p.metadata.name}`, "job-controller");
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.code !== 404) throw e;
+      }
+    }
+    for (const c of toCreate) this.createPod(job, st, c.index);
+    if (justFinished) {
+      for (const p of pods) if (toRelease.includes(p) || isTerminalPod(p)) this.removeFinalizer(p);
+      const fresh = this.registry.tryGet(R.jobs, namespace, name);
+      if (fresh) this.scheduleTtl(st, fresh);
+      st.cancelDeadline?.();
+    } else this.scheduleDeadline(st, namespace, name, newStatus, spec);
+  }
+
+  private writeStatus(namespace: string, name: string, uid: string, status: Obj): void {
+    this.registry.mutate(R.jobs, namespace, name, (j) => {
+      if (j.metadata.uid !== uid) return;
+      j.status = status;
+    }, { subresource: "status", fieldManager: MANAGER });
+  }
+
+  private scheduleBackoff(st: JobState, namespace: string, name: string, at: number): void {
+    st.cancelBackoff?.();
+    st.cancelBackoff = undefined;
+    if (!Number.isFinite(at)) return;
+    st.cancelBackoff = this.clock.afterReal(Math.max(0, at - Date.now()) + 1, () => this.enqueue(namespace, name));
+  }
+
+  private scheduleDeadline(st: JobState, namespace: string, name: string, status: Obj, spec: Obj): void {
+    const key = `${status.startTime}/${spec.activeDeadlineSeconds}/${spec.suspend}`;
+    if (st.deadlineFor === key) return;
+    st.deadlineFor = key;
+    st.cancelDeadline?.();
+    st.cancelDeadline = undefined;
+    if (spec.activeDeadlineSeconds === undefined || !status.startTime || spec.suspend) return;
+    const at = Date.parse(status.startTime) + this.clock.real(spec.activeDeadlineSeconds * 1000);
+    st.cancelDeadline = this.clock.afterReal(Math.max(0, at - Date.now()) + 1, () => this.enqueue(namespace, name));
+  }
+
+  /** ttlSecondsAfterFinished: delete (Foreground) once the finish time + TTL has passed. */
+  private scheduleTtl(st: JobState, job: Obj): void {
+    const ttl = job.spec?.ttlSecondsAfterFinished;
+    const fin = cond(job, "Complete") ?? cond(job, "Failed");
+    if (ttl === undefined || ttl === null || !fin || job.metadata.deletionTimestamp) return;
+    const key = `${fin.lastTransitionTime}/${ttl}`;
+    if (st.ttlFor === key) return;
+    st.ttlFor = key;
+    st.cancelTtl?.();
+    const at = Date.parse(fin.lastTransitionTime) + this.clock.real(ttl * 1000);
+    const { namespace, name, uid } = job.metadata;
+    st.cancelTtl = this.clock.afterReal(Math.max(0, at - Date.now()), () => {
+      const cur = this.registry.tryGet(R.jobs, namespace, name);
+      if (!cur || cur.metadata.uid !== uid || cur.metadata.deletionTimestamp) return;
+      try {
+        this.registry.delete(R.jobs, namespace, name, { propagationPolicy: "Foreground", preconditions: { uid } });
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+      }
+    });
+  }
+
+  private createPod(job: Obj, st: JobState, index: number | undefined): void {
+    const { namespace, name, uid } = job.metadata;
+    const template = clone(job.spec.template ?? {});
+    const meta = template.metadata ?? {};
+    const generateName = index === undefined ? `${name}-` : `${name}-${index}-`;
+    const prefix = generateName.length > 58 ? generateName.slice(0, 58) : generateName;
+    const podName = `${prefix}${randomSuffix()}`;
+    const labels: Record<string, string> = { ...(meta.labels ?? {}) };
+    const annotations: Record<string, string> = { ...(meta.annotations ?? {}) };
+    const spec = template.spec ?? {};
+    let attempt: number;
+    if (index !== undefined) {
+      labels[COMPLETION_INDEX] = String(index);
+      annotations[COMPLETION_INDEX] = String(index);
+      if (job.spec.backoffLimitPerIndex !== undefined) annotations[INDEX_FAILURE_COUNT] = String(st.indexFailures.get(index)?.count ?? 0);
+      spec.hostname ??= `${name}-${index}`;
+      for (const c of [...((spec.containers ?? []) as Obj[]), ...((spec.initContainers ?? []) as Obj[])]) {
+        const env = ((c.env ?? []) as Obj[]).filter((e) => e.name !== "JOB_COMPLETION_INDEX");
+        c.env = [...env, { name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: `metadata.annotations['${COMPLETION_INDEX}']` } } }];
+      }
+      attempt = st.createdPerIndex.get(index) ?? 0;
+      st.createdPerIndex.set(index, attempt + 1);
+    } else {
+      attempt = st.created;
+    }
+    st.created += 1;
+    if (!labels[JOB_LABELS.controllerUid] && job.spec.manualSelector !== true) labels[JOB_LABELS.controllerUid] = uid;
+    const pod: Obj = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        name: podName,
+        generateName,
+        namespace,
+        labels,
+        annotations,
+        ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name, uid, controller: true, blockOwnerDeletion: true }],
+        finalizers: [TRACKING_FINALIZER],
+      },
+      spec,
+    };
+    if (Object.keys(annotations).length === 0) delete pod.metadata.annotations;
+    this.kubelet.expectAttempt(namespace, podName, attempt);
+    try {
+      this.registry.create(R.pods, namespace, pod, { fieldManager: MANAGER });
+      this.events.record(job, "Normal", "SuccessfulCreate", `Created pod: ${podName}`, "job-controller");
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      this.events.record(job, "Warning", "FailedCreate", `Error creating: ${e.message}`, "job-controller");
+    }
+  }
+}
