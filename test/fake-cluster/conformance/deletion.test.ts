@@ -130,7 +130,7 @@ describe.each(VERSIONS)("Deleting Jobs with kubectl 1.%i", (minor) => {
 
   it("garbage collection: a Job owned by a ConfigMap goes when the ConfigMap is deleted", async () => {
     const cm = uniqueName("owner");
-    await kubectlOk(cluster, ["create", "configmap", cm, "--from-literal=k=v"]);
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: cm }, data: { k: "v" } }));
     const owner = JSON.parse(await kubectlOk(cluster, ["get", "configmap", cm, "-o", "json"])) as { metadata: { uid: string } };
     const name = uniqueName("owned");
     const manifest = jobManifest(name, {
@@ -144,4 +144,16 @@ describe.each(VERSIONS)("Deleting Jobs with kubectl 1.%i", (minor) => {
     await waitForJobGone(cluster, name, 20_000);
     await waitFor("the collected job's pods to go", async () => (await listPods(cluster, `job-name=${name}`)).length === 0, 15_000);
   }, 60_000);
+
+  // kubectl's typed clients (create configmap, among others) send protobuf bodies
+  // (Content-Type application/vnd.kubernetes.protobuf); a real API server accepts them.
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/create/create_configmap.go,
+  // K: staging/src/k8s.io/apimachinery/pkg/runtime/serializer/protobuf/protobuf.go
+  it("kubectl create configmap (a typed-client command) creates the ConfigMap", async () => {
+    const cm = uniqueName("imperative");
+    const out = await kubectlOk(cluster, ["create", "configmap", cm, "--from-literal=k=v"]);
+    expect(out.trim()).toBe(`configmap/${cm} created`);
+    const got = JSON.parse(await kubectlOk(cluster, ["get", "configmap", cm, "-o", "json"])) as { data?: Record<string, string> };
+    expect(got.data).toEqual({ k: "v" });
+  });
 });
