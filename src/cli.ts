@@ -39,6 +39,50 @@ Examples:
 Exit codes: 0 expanded; 2 bad usage or input (nothing written to stdout, unless a
 message says the output is incomplete).`;
 
+const APPLY_HELP = `
+Examples:
+  jobx apply job --items apple,banana,cherry
+  jobx apply batch-work --params inputs.csv --wait --timeout 30m --cleanup on-success   # CI
+  jobx apply job --items a,b --dry-run=client
+
+Exit codes: 0 submitted (and, with --wait, all succeeded); 1 a Job was refused or failed;
+2 bad usage or input; 3 --timeout passed; 4 members vanished; 130/143 interrupted.`;
+
+/** Kept in step with WAIT_EXIT in src/group/tracker.ts (a test checks). */
+const WAIT_EXIT_TEXT = `Exit codes:
+  0    every member succeeded
+  1    a member failed (with --fail-fast at the first failure, otherwise once all finished)
+  2    bad usage, or no such group
+  3    --timeout passed first
+  4    members were deleted, or never created, with no outcome
+  130  interrupted (Ctrl-C); 143 terminated (SIGTERM)`;
+
+function withParamOptions(command: Command): Command {
+  return command
+    .option("--items <list>", "comma-separated values for the variable 'item' (repeatable)", collect, [])
+    .option("--param <key=v1,v2>", "a list of values for KEY (repeatable; several form a matrix)", collect, [])
+    .option("--range <key=START..END[:STEP]>", "integers from START to END inclusive (repeatable)", collect, [])
+    .option("--zip", "pair the inline lists position by position instead of every combination", false)
+    .option("--params <file>", "rows from a YAML, JSON, CSV or NDJSON file; '-' for stdin (repeatable)", collect, [])
+    .option("--set <key=value>", "a constant visible in every row (repeatable)", collect, [])
+    .option("--group <name>", "the group name (a DNS-1123 label); default: template name plus a hash of template and parameters");
+}
+
+function withTargetOptions(command: Command): Command {
+  return command
+    .option("--kubeconfig <file>", "kubeconfig file, passed to kubectl")
+    .option("--context <name>", "kubeconfig context, passed to kubectl")
+    .option("-n, --namespace <ns>", "namespace, passed to kubectl");
+}
+
+function withWaitOptions(command: Command): Command {
+  return command
+    .option("--timeout <duration>", "give up after this long (90s, 5m, 1h)")
+    .option("--fail-fast", "stop at the first failed member", false)
+    .addOption(new Option("-o, --output <format>", "progress as text on stderr, or NDJSON events on stdout").choices(["text", "json"]).default("text"))
+    .option("-q, --quiet", "no progress", false);
+}
+
 export function buildProgram(): Command {
   const program = new Command("jobx")
     .description("Expand one Job template over many parameter sets, and run the Jobs as one group.")
@@ -46,21 +90,16 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ showGlobalOptions: true });
 
-  program
-    .command("expand")
-    .summary("render a template over parameter sets into checked, group-labelled Job manifests")
-    .description(
-      "Render TEMPLATE (a file, or a built-in name from 'jobx templates') once per parameter row, check every\n" +
-        "document is a valid batch/v1 Job, give each a unique valid name and the group's labels, and print them.",
-    )
-    .argument("[template]", "template file path, or a built-in template name", "job")
-    .option("--items <list>", "comma-separated values for the variable 'item' (repeatable)", collect, [])
-    .option("--param <key=v1,v2>", "a list of values for KEY (repeatable; several form a matrix)", collect, [])
-    .option("--range <key=START..END[:STEP]>", "integers from START to END inclusive (repeatable)", collect, [])
-    .option("--zip", "pair the inline lists position by position instead of every combination", false)
-    .option("--params <file>", "rows from a YAML, JSON, CSV or NDJSON file; '-' for stdin (repeatable)", collect, [])
-    .option("--set <key=value>", "a constant visible in every row (repeatable)", collect, [])
-    .option("--group <name>", "the group name (a DNS-1123 label); default: template name plus a hash of template and parameters")
+  withParamOptions(
+    program
+      .command("expand")
+      .summary("render a template over parameter sets into checked, group-labelled Job manifests")
+      .description(
+        "Render TEMPLATE (a file, or a built-in name from 'jobx templates') once per parameter row, check every\n" +
+          "document is a valid batch/v1 Job, give each a unique valid name and the group's labels, and print them.",
+      )
+      .argument("[template]", "template file path, or a built-in template name", "job"),
+  )
     .addOption(new Option("-o, --output <format>", "output format").choices(["yaml", "json"]).default("yaml"))
     .option("--out-dir <dir>", "write one file per Job into DIR (created if needed) and print the paths")
     .option("--raw", "print the rendered text as the template produced it: no parsing, checks or labels", false)
@@ -69,6 +108,74 @@ export function buildProgram(): Command {
     .action(async (template: string, options) => {
       const { runExpand } = await import("./commands/expand");
       await runExpand(template, options);
+    });
+
+  withWaitOptions(
+    withTargetOptions(
+      withParamOptions(
+        program
+          .command("apply")
+          .summary("expand and submit the Jobs as one group; optionally wait, report and clean up")
+          .description(
+            "Expand TEMPLATE as 'jobx expand' does, write the group record (a ConfigMap named after the group), then\n" +
+              "submit every Job, owned by the record, with server-side apply in batches. Re-running is safe.",
+          )
+          .argument("[template]", "template file path, or a built-in template name", "job"),
+      ),
+    ),
+  )
+    .option("--dry-run <mode>", "client: print the plan and send nothing; server: have the cluster validate everything, store nothing")
+    .option("--wait", "wait for the group to finish (see jobx wait)", false)
+    .addOption(new Option("--cleanup <when>", "delete the group when the wait ends").choices(["never", "on-success", "always"]).default("never"))
+    .option("--replace", "delete and recreate Jobs whose template changed (asks first)", false)
+    .option("-y, --yes", "do not ask before --replace", false)
+    .option("--batch-size <n>", "Jobs per kubectl process", "100")
+    .addHelpText("after", APPLY_HELP)
+    .action(async (template: string, options) => {
+      const { runApply } = await import("./commands/apply");
+      await runApply(template, options);
+    });
+
+  withWaitOptions(withTargetOptions(program.command("wait").description("wait until every member of GROUP has finished").argument("<group>")))
+    .addHelpText("after", `\n${WAIT_EXIT_TEXT}`)
+    .action(async (group: string, options) => {
+      const { runWait } = await import("./commands/wait");
+      await runWait(group, options);
+    });
+
+  withTargetOptions(program.command("status").description("one line per member of GROUP, and a summary").argument("<group>"))
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (group: string, options) => {
+      const { runStatus } = await import("./commands/status");
+      await runStatus(group, options);
+    });
+
+  withTargetOptions(program.command("list").description("the groups in the namespace, with member counts and outcome"))
+    .option("-A, --all-namespaces", "groups in every namespace", false)
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (options) => {
+      const { runList } = await import("./commands/list");
+      await runList(options);
+    });
+
+  withTargetOptions(program.command("logs").description("complete logs of every pod of GROUP, each line prefixed by its item").argument("<group>"))
+    .option("--failed", "only members that failed", false)
+    .option("--item <item>", "one member: its row index, Job name, or key=value")
+    .option("-f, --follow", "follow the logs of every pod as it starts, until the group finishes", false)
+    .option("--out-dir <dir>", "write DIR/<job>/<pod>.log instead of printing")
+    .option("--concurrency <n>", "logs fetched at once", "4")
+    .action(async (group: string, options) => {
+      const { runLogs } = await import("./commands/logs");
+      await runLogs(group, options);
+    });
+
+  withTargetOptions(program.command("delete").description("delete GROUP: its Jobs, their pods, then its record").argument("<group>"))
+    .option("-y, --yes", "do not ask (required when not on a terminal)", false)
+    .option("--wait", "wait until no Job or pod of the group remains", false)
+    .option("-q, --quiet", "no progress lines", false)
+    .action(async (group: string, options) => {
+      const { runDelete } = await import("./commands/delete");
+      await runDelete(group, options);
     });
 
   program

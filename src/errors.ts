@@ -56,3 +56,10 @@ export class RunError extends JobxError {
     super(message, exitCode, details);
   }
 }
+
+/** Ctrl-C (SIGINT → 130) or SIGTERM (→ 143) stopped the work; the message says what was done and how to resume. */
+export class InterruptedError extends JobxError {
+  constructor(signal: "SIGINT" | "SIGTERM", message: string, details: readonly string[] = []) {
+    super(message, signal === "SIGINT" ? 130 : 143, details);
+  }
+}

@@ -40,13 +40,10 @@ function verifyGroupName(group: string): void {
   }
 }
 
-export async function runExpand(templateArg: string, options: ExpandOptions): Promise<void> {
-  if (options.raw && (options.outDir !== undefined || options.output !== "yaml")) {
-    throw new UsageError("--raw prints the rendered text as it is; it cannot be combined with -o json or --out-dir");
-  }
-  if (options.outDir !== undefined && options.output !== "yaml") {
-    throw new UsageError("--out-dir writes YAML files; drop -o json, or drop --out-dir to get a JSON List on stdout");
-  }
+export type ParamOptions = Pick<ExpandOptions, "items" | "param" | "range" | "zip" | "params" | "set" | "group">;
+
+/** Everything an expansion needs, from the command line: shared by expand and apply. */
+export function prepareExpansion(templateArg: string, options: ParamOptions) {
   if (options.group !== undefined) verifyGroupName(options.group);
 
   const source = readTemplate(templateArg, () => readStdinOnce("the template '-'"));
@@ -62,7 +59,17 @@ export async function runExpand(templateArg: string, options: ExpandOptions): Pr
   const template = compileTemplate(source);
   const group = options.group ?? defaultGroupName(source.name, source.text, spec);
   const warn = (message: string) => process.stderr.write(formatWarning(message));
-  const input = { template, plan, group, onWarning: warn };
+  return { source, spec, group, input: { template, plan, group, onWarning: warn } };
+}
+
+export async function runExpand(templateArg: string, options: ExpandOptions): Promise<void> {
+  if (options.raw && (options.outDir !== undefined || options.output !== "yaml")) {
+    throw new UsageError("--raw prints the rendered text as it is; it cannot be combined with -o json or --out-dir");
+  }
+  if (options.outDir !== undefined && options.output !== "yaml") {
+    throw new UsageError("--out-dir writes YAML files; drop -o json, or drop --out-dir to get a JSON List on stdout");
+  }
+  const { group, input } = prepareExpansion(templateArg, options);
 
   if (options.outDir !== undefined) {
     const sink = new OutDirSink(options.outDir);

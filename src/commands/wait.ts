@@ -1,0 +1,66 @@
+/** `jobx wait GROUP` and the waiting part of `jobx apply --wait`. */
+import { RunError, UsageError, InterruptedError } from "../errors";
+import { parseDuration } from "../group/duration";
+import type { Verdict } from "../group/tracker";
+import { followGroup } from "../kube/follow";
+import { noSuchGroup, readRecord } from "../kube/group";
+import type { GroupRecord } from "../group/record";
+import type { KubeTarget } from "../kube/plans";
+import { ProgressView, type ProgressMode } from "../ui/progress";
+import { formatNote } from "../ui/errors";
+import { watchInterrupts } from "./signals";
+import { resolveTarget, type TargetOptions } from "./target";
+
+export interface WaitOptions extends TargetOptions {
+  timeout?: string;
+  failFast: boolean;
+  output?: "text" | "json";
+  quiet?: boolean;
+}
+
+export function timeoutMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`--timeout ${JSON.stringify(text)} is not a duration: use kubectl's form, like 90s, 5m or 1h30m`);
+  return ms;
+}
+
+export function progressMode(options: { output?: string; quiet?: boolean }): ProgressMode {
+  if (options.output === "json") return "json";
+  if (options.quiet) return "quiet";
+  return process.stderr.isTTY ? "live" : "plain";
+}
+
+/** Follows the group to its verdict, showing progress; throws on interrupt. */
+export async function waitForGroup(target: KubeTarget, group: string, record: GroupRecord, options: WaitOptions): Promise<Verdict> {
+  const view = new ProgressView(progressMode(options));
+  const interrupt = watchInterrupts();
+  try {
+    const result = await followGroup(target, group, record, {
+      timeoutMs: timeoutMs(options.timeout),
+      failFast: options.failFast,
+      onChange: (tracker) => view.update(tracker),
+      stopSignal: interrupt.promise,
+    });
+    view.finish(result.tracker, result.verdict);
+    const signal = interrupt.signal();
+    if (!result.verdict || signal) {
+      throw new InterruptedError(signal ?? "SIGINT", `stopped waiting for group ${group}; its Jobs go on running`, [
+        `resume:   jobx wait ${group}`,
+        `clean up: jobx delete ${group}`,
+      ]);
+    }
+    return result.verdict;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+export async function runWait(group: string, options: WaitOptions): Promise<void> {
+  const target = resolveTarget(options);
+  const found = await readRecord(target, group);
+  if (!found) throw noSuchGroup(group, target);
+  const verdict = await waitForGroup(target, group, found.record, options);
+  if (verdict.code !== 0) throw new RunError(`group ${group}: ${verdict.summary}`, [], verdict.code);
+  if (options.output !== "json") process.stderr.write(formatNote(`group ${group}: ${verdict.summary}`));
+}
