@@ -20,6 +20,12 @@
  *   `strict decoding error: unknown field "spec.x"` under fieldValidation=Strict (kubectl's
  *   default --validate=strict).
  * - K: staging/src/k8s.io/kubectl/pkg/cmd/create/create.go — "(server dry run)" suffix.
+ * - K: staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go — server-side apply prints
+ *   "serverside-applied"; K: .../cmd/patch/patch.go — "patched", "patched (no change)".
+ * - K: pkg/registry/batch/job/strategy.go — PrepareForUpdate bumps generation on spec changes;
+ *   parallelism mutable, completions immutable for NonIndexed jobs.
+ * - K: staging/src/k8s.io/kubectl/pkg/cmd/delete/delete.go — "No resources found" when a
+ *   selector matches nothing (exit 0); NotFound for a named object.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeCluster } from "../index";
@@ -134,5 +140,46 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('unknown field "spec.foo"');
     expect(await getJob(cluster, name)).toBeUndefined();
+  });
+
+  it("kubectl apply --server-side creates, then re-applies: serverside-applied", async () => {
+    const name = uniqueName("ssa");
+    const input = manifestInput(jobManifest(name, { suspend: true }));
+    const first = await kubectlOk(cluster, ["apply", "--server-side", "-f", "-"], input);
+    expect(first.trim()).toBe(`job.batch/${name} serverside-applied`);
+    const second = await kubectlOk(cluster, ["apply", "--server-side", "-f", "-"], input);
+    expect(second.trim()).toBe(`job.batch/${name} serverside-applied`);
+    const job = await mustGetJob(cluster, name);
+    expect(job.metadata.generation).toBe(1);
+    expect(job.spec.suspend).toBe(true);
+  });
+
+  it("patch: parallelism is mutable (generation 2), completions of a NonIndexed job is not", async () => {
+    const name = uniqueName("patch");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, completions: 4, parallelism: 1 })));
+    const out = await kubectlOk(cluster, ["patch", "job", name, "--type", "merge", "-p", '{"spec":{"parallelism":2}}']);
+    expect(out.trim()).toBe(`job.batch/${name} patched`);
+    const again = await kubectlOk(cluster, ["patch", "job", name, "--type", "merge", "-p", '{"spec":{"parallelism":2}}']);
+    expect(again.trim()).toBe(`job.batch/${name} patched (no change)`);
+    const job = await mustGetJob(cluster, name);
+    expect(job.spec.parallelism).toBe(2);
+    expect(job.metadata.generation).toBe(2);
+
+    const r = await cluster.kubectl(["patch", "job", name, "--type", "merge", "-p", '{"spec":{"completions":5}}']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`The Job "${name}" is invalid`);
+    expect(r.stderr).toContain("spec.completions");
+    expect(r.stderr).toContain("field is immutable");
+    expect((await mustGetJob(cluster, name)).spec.completions).toBe(4);
+  });
+
+  it("delete: a missing job is NotFound (exit 1); a selector matching nothing says No resources found (exit 0)", async () => {
+    const missing = uniqueName("missing");
+    const r = await cluster.kubectl(["delete", "job", missing]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`Error from server (NotFound): jobs.batch "${missing}" not found`);
+    const none = await cluster.kubectl(["delete", "job", "-l", "group=matches-nothing"]);
+    expect(none.exitCode).toBe(0);
+    expect(`${none.stdout}${none.stderr}`).toContain("No resources found");
   });
 });

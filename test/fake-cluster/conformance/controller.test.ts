@@ -13,7 +13,15 @@
  * - K: staging/src/k8s.io/api/batch/v1/types.go — JobReasonCompletionsReached,
  *   "Reached expected number of succeeded pods"; K: test/e2e/apps/job.go waits for it.
  * - K: staging/src/k8s.io/apimachinery/pkg/util/rand/rand.go — generateName suffix alphabet.
- * - W: content/en/docs/concepts/workloads/controllers/job.md — parallel jobs, Indexed mode.
+ * - K: pkg/controller/controller_utils.go — event SuccessfulCreate "Created pod: <name>";
+ *   job_controller.go recordJobFinished — event Completed "Job completed"; source
+ *   component "job-controller".
+ * - K: pkg/printers/internalversion/printers.go — printJob: STATUS (servers since 1.30),
+ *   COMPLETIONS "<succeeded>/<completions>" or "<succeeded>/1 of <parallelism>".
+ * - K: pkg/features/kube_features.go — JobPodReplacementPolicy (status.terminating) on by
+ *   default from 1.29; status.ready always written (JobReadyPods).
+ * - W: content/en/docs/concepts/workloads/controllers/job.md — parallel jobs, Indexed mode,
+ *   suspending a Job (Suspended condition JobSuspended / JobResumed, startTime reset).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeCluster } from "../index";
@@ -22,6 +30,9 @@ import {
   VERSIONS,
   WatchRecorder,
   condition,
+  eventComponent,
+  eventsFor,
+  mustGetJob,
   conditionTypes,
   hasInterimConditions,
   jobManifest,
@@ -48,6 +59,8 @@ function expectCompleted(job: Job, minor: number): void {
   expect(job.status?.completionTime).toBeTruthy();
   expect(job.status?.startTime).toBeTruthy();
   expect(job.status?.active ?? 0).toBe(0);
+  expect(job.status?.ready, "status.ready is always written").toBe(0);
+  if (minor >= 29) expect(job.status?.terminating, "status.terminating (JobPodReplacementPolicy)").toBe(0);
   const uncounted = job.status?.uncountedTerminatedPods ?? {};
   expect(uncounted.succeeded ?? []).toEqual([]);
   expect(uncounted.failed ?? []).toEqual([]);
@@ -120,6 +133,9 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
       for (const pod of pods) {
         expect(pod.metadata.name).toMatch(new RegExp(`^${name}-${SUFFIX}$`));
         expect(pod.status?.phase).toBe("Succeeded");
+        const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
+        expect(terminated?.exitCode).toBe(0);
+        expect(terminated?.reason).toBe("Completed");
         expect(pod.metadata.labels?.["job-name"]).toBe(name);
         expect(pod.metadata.labels?.["batch.kubernetes.io/job-name"]).toBe(name);
         expect(pod.metadata.labels?.["controller-uid"]).toBe(job.metadata.uid);
@@ -178,5 +194,78 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
       expect(log.trim()).toBe(`index=${index}`);
     }
     expect([...seen].sort()).toEqual([0, 1, 2, 3, 4]);
+  }, 45_000);
+
+  it("events: SuccessfulCreate per pod and Completed, from job-controller", async () => {
+    const name = uniqueName("events");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 2, parallelism: 2 })));
+    await waitForJobFinished(cluster, name, 30_000);
+    const pods = await listPods(cluster, `job-name=${name}`);
+    const events = await waitFor(
+      "the Completed event",
+      async () => {
+        const all = await eventsFor(cluster, name);
+        return all.some((e) => e.reason === "Completed") ? all : false;
+      },
+      10_000,
+    );
+    const created = events.filter((e) => e.reason === "SuccessfulCreate").map((e) => e.message);
+    expect(created.sort()).toEqual(pods.map((p) => `Created pod: ${p.metadata.name}`).sort());
+    const completed = events.find((e) => e.reason === "Completed");
+    expect(completed).toMatchObject({ type: "Normal", message: "Job completed" });
+    for (const e of events) {
+      expect(e.involvedObject?.kind).toBe("Job");
+      expect(eventComponent(e)).toBe("job-controller");
+    }
+  }, 45_000);
+
+  it("suspend: no pods and Suspended=True; resuming runs the job and sets Suspended=False JobResumed", async () => {
+    const name = uniqueName("suspend");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, runTime: "5s" })));
+    const suspended = await waitFor(
+      "the Suspended condition",
+      async () => {
+        const job = await mustGetJob(cluster, name);
+        return condition(job, "Suspended") ? job : false;
+      },
+      10_000,
+    );
+    expect(condition(suspended, "Suspended")).toMatchObject({ reason: "JobSuspended", message: "Job suspended" });
+    expect(suspended.status?.startTime, "startTime is not set while suspended").toBeUndefined();
+    expect(suspended.status?.active ?? 0).toBe(0);
+    expect(await listPods(cluster, `job-name=${name}`)).toHaveLength(0);
+
+    const out = await kubectlOk(cluster, ["patch", "job", name, "--type", "merge", "-p", '{"spec":{"suspend":false}}']);
+    expect(out.trim()).toBe(`job.batch/${name} patched`);
+    const job = await waitForJobFinished(cluster, name, 30_000);
+    expectCompleted(job, minor);
+    const resumed = job.status?.conditions?.find((c) => c.type === "Suspended");
+    expect(resumed).toMatchObject({ status: "False", reason: "JobResumed", message: "Job resumed" });
+    expect(await listPods(cluster, `job-name=${name}`)).toHaveLength(1);
+  }, 45_000);
+
+  it("kubectl get jobs: the server's table (STATUS on 1.30+ servers, COMPLETIONS)", async () => {
+    const done = uniqueName("table");
+    const queue = uniqueName("tableq");
+    await kubectlOk(
+      cluster,
+      ["create", "-f", "-"],
+      manifestInput(jobManifest(done, { completions: 2, parallelism: 2 }), jobManifest(queue, { parallelism: 2 })),
+    );
+    await waitForJobFinished(cluster, done, 30_000);
+    await waitForJobFinished(cluster, queue, 30_000);
+    const out = await kubectlOk(cluster, ["get", "jobs", done, queue]);
+    const [header, ...rows] = out.trimEnd().split("\n");
+    const columns = (header ?? "").trim().split(/\s+/);
+    const cells = (n: string): string[] => (rows.find((r) => r.startsWith(`${n} `)) ?? "").trim().split(/\s+/);
+    if (minor >= 30) {
+      expect(columns).toEqual(["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]);
+      expect(cells(done).slice(0, 3)).toEqual([done, "Complete", "2/2"]);
+      expect(cells(queue).slice(0, 5)).toEqual([queue, "Complete", "2/1", "of", "2"]);
+    } else {
+      expect(columns).toEqual(["NAME", "COMPLETIONS", "DURATION", "AGE"]);
+      expect(cells(done).slice(0, 2)).toEqual([done, "2/2"]);
+      expect(cells(queue).slice(0, 4)).toEqual([queue, "2/1", "of", "2"]);
+    }
   }, 45_000);
 });

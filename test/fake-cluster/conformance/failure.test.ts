@@ -10,6 +10,9 @@
  * - K: pkg/controller/job/backoff_utils.go — delay before recreating a pod after failures is
  *   DefaultJobPodFailureBackOff (10 s) · 2^(n-1), n = failures since the last success.
  * - K: pkg/kubelet/kuberuntime (container state terminated, reason "Error" for exit code != 0).
+ * - job_controller.go pastBackoffLimitOnFailure — with restartPolicy OnFailure the restarts of
+ *   active pods count toward backoffLimit (fail once their sum reaches it).
+ * - job_controller.go recordJobFinished — a Warning event with the failure reason and message.
  * - W: content/en/docs/concepts/workloads/controllers/job.md — "Pod backoff failure policy",
  *   "Job termination and cleanup".
  */
@@ -21,6 +24,7 @@ import {
   WatchRecorder,
   condition,
   conditionTypes,
+  eventsFor,
   hasInterimConditions,
   jobManifest,
   kubectlOk,
@@ -80,6 +84,13 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
       expect(job.status?.succeeded ?? 0).toBe(0);
       expect(job.status?.active ?? 0).toBe(0);
 
+      const warning = await waitFor(
+        "the BackoffLimitExceeded event",
+        async () => (await eventsFor(cluster, name)).find((e) => e.reason === "BackoffLimitExceeded"),
+        10_000,
+      );
+      expect(warning).toMatchObject({ type: "Warning", message: "Job has reached the specified backoff limit" });
+
       const pods = await listPods(cluster, `job-name=${name}`);
       expect(pods, "one pod per attempt: the first and two retries").toHaveLength(3);
       for (const pod of pods) {
@@ -127,5 +138,24 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
       async () => (await listPods(cluster, `job-name=${name}`)).length === 0,
       15_000,
     );
+  }, 60_000);
+
+  it("restartPolicy OnFailure: restarts in place count toward backoffLimit; one pod, BackoffLimitExceeded", async () => {
+    const name = uniqueName("onfailure");
+    const before = requestCount(cluster, "watch", "pods");
+    const watch = new WatchRecorder<Pod>(cluster, ["get", "pods", "-l", `job-name=${name}`]);
+    try {
+      await waitForWatches(cluster, "pods", before + 1);
+      await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { backoffLimit: 2, exitCodes: "1", restartPolicy: "OnFailure" })));
+      const job = await waitForJobFinished(cluster, name, 40_000);
+      expectFailed(job, minor, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+      const names = new Set(watch.events.map((e) => e.object.metadata.name));
+      expect(names.size, "OnFailure restarts the container in the same pod").toBe(1);
+      const restarts = Math.max(0, ...watch.events.map((e) => e.object.status?.containerStatuses?.[0]?.restartCount ?? 0));
+      expect(restarts, "restartCount reached backoffLimit").toBeGreaterThanOrEqual(2);
+      expect(job.status?.failed, "the pod deleted at the failure counts once").toBe(1);
+    } finally {
+      await watch.stop();
+    }
   }, 60_000);
 });

@@ -131,6 +131,16 @@ export interface Pod {
   status?: { phase?: string; containerStatuses?: ContainerStatus[] };
 }
 
+export interface KubeEvent {
+  type?: string;
+  reason?: string;
+  message?: string;
+  involvedObject?: { kind?: string; name?: string; uid?: string };
+  source?: { component?: string };
+  reportingComponent?: string;
+  count?: number;
+}
+
 export interface List<T> {
   kind: string;
   items: T[];
@@ -301,6 +311,16 @@ export async function listPods(cluster: FakeCluster, selector: string): Promise<
 export async function listJobs(cluster: FakeCluster, selector?: string): Promise<Job[]> {
   const list = await getJson<List<Job>>(cluster, ["get", "jobs", ...(selector ? ["-l", selector] : [])]);
   return list.items;
+}
+
+/** core/v1 Events about one object (kubectl get events --field-selector involvedObject.name=N). */
+export async function eventsFor(cluster: FakeCluster, name: string): Promise<KubeEvent[]> {
+  const list = await getJson<List<KubeEvent>>(cluster, ["get", "events", "--field-selector", `involvedObject.name=${name}`]);
+  return list.items;
+}
+
+export function eventComponent(e: KubeEvent): string | undefined {
+  return e.source?.component ?? e.reportingComponent;
 }
 
 export function condition(job: Job, type: string): JobCondition | undefined {

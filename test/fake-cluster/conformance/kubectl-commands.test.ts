@@ -12,6 +12,8 @@
  *   finds a pod through the Job's spec.selector.
  * - K: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go — watch output ends (exit 0) when the
  *   server closes the stream; --output-watch-events wraps objects as {type, object}.
+ * - K: pkg/kubelet/kubelet_pods.go — validateContainerLogStatus: `container "c" in pod "p"
+ *   is waiting to start: <reason>` (400) for a container that has not started.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakeCluster } from "../index";
@@ -137,5 +139,31 @@ describe.each(VERSIONS)("kubectl wait / logs / get -w with kubectl 1.%i", (minor
     const added = events.filter((e) => e.type === "ADDED").map((e) => e.object.metadata.name);
     expect(added).toContain(name);
     for (const e of events) expect(e.object.kind).toBe("Job");
+  }, 30_000);
+
+  it("kubectl wait --for=condition=failed returns for a job that fails", async () => {
+    const name = uniqueName("waitfail");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { backoffLimit: 0, exitCodes: "1" })));
+    const r = await cluster.kubectl(["wait", "--for=condition=failed", `job/${name}`, "--timeout=30s"], { timeoutMs: 40_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(`job.batch/${name} condition met`);
+  }, 45_000);
+
+  it("kubectl wait --for=condition=complete times out (exit 1) on a job that cannot complete", async () => {
+    const name = uniqueName("waitto");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
+    const r = await cluster.kubectl(["wait", "--for=condition=complete", `job/${name}`, "--timeout=1s"], { timeoutMs: 20_000 });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`timed out waiting for the condition on jobs/${name}`);
+  }, 30_000);
+
+  it("kubectl logs of a container that has not started: waiting to start", async () => {
+    const name = uniqueName("pending");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { coldStart: "1h" })));
+    const pod = await waitFor("the job's pod", async () => (await listPods(cluster, `job-name=${name}`))[0], 10_000);
+    expect(pod.status?.phase ?? "Pending").toBe("Pending");
+    const r = await cluster.kubectl(["logs", pod.metadata.name]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`container "main" in pod "${pod.metadata.name}" is waiting to start`);
   }, 30_000);
 });
