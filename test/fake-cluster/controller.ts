@@ -31,12 +31,21 @@ interface JobState {
   lastFailureAt: number;
   indexFailures: Map<number, { count: number; at: number }>;
   suspendDeleted: Set<string>;
+  /** pods counted as failed when the Job finished (before 1.31), released later */
+  countedAtFinish: Set<string>;
   failJob?: { reason: string; message: string };
   cancelBackoff?: () => void;
   cancelDeadline?: () => void;
   cancelTtl?: () => void;
   ttlFor?: string;
   deadlineFor?: string;
+  /** startTime / finish time to the millisecond (the status fields have second precision) */
+  startedAt?: { text: string; ms: number };
+  finishedAt?: { text: string; ms: number };
+}
+
+function precise(rec: { text: string; ms: number } | undefined, text: string): number {
+  return rec && rec.text === text ? rec.ms : Date.parse(text);
 }
 
 function cond(job: Obj, type: string): Obj | undefined {
@@ -173,7 +182,7 @@ export class JobController {
   private state(job: Obj): JobState {
     let st = this.states.get(job.metadata.uid);
     if (!st) {
-      st = { uid: job.metadata.uid, created: 0, createdPerIndex: new Map(), failuresAfterLastSuccess: 0, lastFailureAt: 0, indexFailures: new Map(), suspendDeleted: new Set() };
+      st = { uid: job.metadata.uid, created: 0, createdPerIndex: new Map(), failuresAfterLastSuccess: 0, lastFailureAt: 0, indexFailures: new Map(), suspendDeleted: new Set(), countedAtFinish: new Set() };
       this.states.set(job.metadata.uid, st);
     }
     return st;
@@ -206,6 +215,7 @@ export class JobController {
     const now = Date.now();
     const nowTs = timestamp(now);
 
+    const alreadyFinished = cond(job, "Complete") !== undefined || cond(job, "Failed") !== undefined;
     // 1. Count pods that finished (or went away unfinished) and release them.
     const toRelease: Obj[] = [];
     for (const p of pods) {
@@ -218,6 +228,7 @@ export class JobController {
         if (p.status?.phase !== "Failed" && p.status?.phase !== "Succeeded") continue;
       }
       toRelease.push(p);
+      if (alreadyFinished || st.countedAtFinish.has(p.metadata.uid)) continue;
       const idx = indexOf(p);
       if (p.status?.phase === "Succeeded") {
         if (indexed) {
@@ -247,7 +258,7 @@ export class JobController {
       }
       if (action === "Ignore") continue;
       status.failed = (status.failed ?? 0) + 1;
-      const finishedAt = podFinishedAt(p);
+      const finishedAt = Math.max(podFinishedAt(p), now);
       st.failuresAfterLastSuccess += 1;
       st.lastFailureAt = Math.max(st.lastFailureAt, finishedAt);
       if (perIndex && idx !== undefined) {
@@ -284,7 +295,7 @@ export class JobController {
           ? live.reduce((n, p) => n + ((p.status?.containerStatuses ?? []) as Obj[]).reduce((m, c) => m + (c.restartCount ?? 0), 0) + ((p.status?.initContainerStatuses ?? []) as Obj[]).reduce((m, c) => m + (c.restartCount ?? 0), 0), 0)
           : 0;
         const ads = spec.activeDeadlineSeconds;
-        const started = status.startTime ? Date.parse(status.startTime) : undefined;
+        const started = status.startTime ? precise(st.startedAt, status.startTime) : undefined;
         if (st.failJob) failure = st.failJob;
         else if ((status.failed ?? 0) > spec.backoffLimit && !perIndex) failure = { reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" };
         else if (spec.template?.spec?.restartPolicy === "OnFailure" && (spec.backoffLimit === 0 ? restarts > 0 : restarts >= spec.backoffLimit)) failure = { reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" };
@@ -297,7 +308,8 @@ export class JobController {
           else success = (status.succeeded ?? 0) >= spec.completions;
         }
         if (failure) {
-          if (minor >= 31) addCondition("FailureTarget", failure.reason, failure.message);
+          // Before 1.31 only a podFailurePolicy FailJob went through FailureTarget.
+          if (minor >= 31 || failure.reason === "PodFailurePolicy") addCondition("FailureTarget", failure.reason, failure.message);
           this.events.record(job, "Warning", failure.reason, failure.message, "job-controller");
         } else if (success && minor >= 31) {
           addCondition("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods");
@@ -306,7 +318,16 @@ export class JobController {
       if (failure || success) {
         podsToDelete = live;
         const remaining = [...live, ...terminatingPods].length > 0 || pods.some(unreleased);
-        if (minor < 31 || !remaining) {
+        const interimFirst = minor >= 31 || conditions.some((c) => c.type === "FailureTarget");
+        if (!interimFirst || !remaining) {
+          if (!interimFirst && failure) {
+            // Before 1.31 the pods deleted at the failure were counted as failed at once.
+            const uncounted = [...live, ...terminatingPods].filter((p) => (p.metadata.finalizers ?? []).includes(TRACKING_FINALIZER) && !toRelease.includes(p));
+            status.failed = (status.failed ?? 0) + uncounted.length;
+            toRelease.push(...uncounted.filter((p) => p.metadata.deletionTimestamp !== undefined));
+            for (const p of uncounted) st.countedAtFinish.add(p.metadata.uid);
+          }
+          st.finishedAt = { text: nowTs, ms: now };
           if (failure) {
             addCondition("Failed", failure.reason, failure.message);
             justFinished = "Failed";
@@ -344,7 +365,10 @@ export class JobController {
           suspended.lastTransitionTime = nowTs;
           this.events.record(job, "Normal", "Resumed", "Job resumed", "job-controller");
         }
-        status.startTime ??= nowTs;
+        if (!status.startTime) {
+          status.startTime = nowTs;
+          st.startedAt = { text: nowTs, ms: now };
+        }
         const parallelism = spec.parallelism ?? 1;
         if (indexed) {
           const activeByIndex = new Map<number, Obj[]>();
@@ -459,7 +483,7 @@ export class JobController {
     st.cancelDeadline?.();
     st.cancelDeadline = undefined;
     if (spec.activeDeadlineSeconds === undefined || !status.startTime || spec.suspend) return;
-    const at = Date.parse(status.startTime) + this.clock.real(spec.activeDeadlineSeconds * 1000);
+    const at = precise(st.startedAt, status.startTime) + this.clock.real(spec.activeDeadlineSeconds * 1000);
     st.cancelDeadline = this.clock.afterReal(Math.max(0, at - Date.now()) + 1, () => this.enqueue(namespace, name));
   }
 
@@ -472,7 +496,7 @@ export class JobController {
     if (st.ttlFor === key) return;
     st.ttlFor = key;
     st.cancelTtl?.();
-    const at = Date.parse(fin.lastTransitionTime) + this.clock.real(ttl * 1000);
+    const at = precise(st.finishedAt, fin.lastTransitionTime) + this.clock.real(ttl * 1000);
     const { namespace, name, uid } = job.metadata;
     st.cancelTtl = this.clock.afterReal(Math.max(0, at - Date.now()), () => {
       const cur = this.registry.tryGet(R.jobs, namespace, name);

@@ -15,7 +15,9 @@ import {
 } from "./discovery";
 import { ApiError, badRequest, methodNotAllowed, notFound } from "./errors";
 import type { Faults } from "./faults";
+import { decodeProtobuf, PROTOBUF } from "./protobuf";
 import { openApiGroup, openApiIndex } from "./openapi";
+import { openApiV2Json, openApiV2Protobuf } from "./openapi-v2";
 import { R, type Registry, type WriteOptions } from "./registry";
 import { findResource, type ResourceType } from "./resources";
 import { wantsTable, toTable } from "./tables";
@@ -93,13 +95,13 @@ function verbOf(method: string, route: Route, query: URLSearchParams): string {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
-function parseJson(text: string): Obj {
+function parseJsonText(text: string): Obj {
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
@@ -145,7 +147,9 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
   const method = req.method ?? "GET";
   const query = url.searchParams;
   const { verb, resource, route } = classify(method, url.pathname, query);
-  const bodyText = method === "GET" || method === "HEAD" ? "" : await readBody(req);
+  const body = method === "GET" || method === "HEAD" ? Buffer.alloc(0) : await readBody(req);
+  const isProtobuf = (req.headers["content-type"] ?? "").startsWith(PROTOBUF);
+  const bodyText = isProtobuf ? "" : body.toString("utf8");
   ctx.faults.count(verb, resource);
   if (process.env.JOBX_FAKE_CLUSTER_DEBUG) {
     process.stderr.write(`${method} ${req.url} [${verb} ${resource}] ${req.headers["content-type"] ?? ""} ${bodyText.slice(0, 2000)}\n`);
@@ -161,7 +165,7 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     serveNonResource(ctx, req, res, url.pathname);
     return;
   }
-  serveResource(ctx, req, res, route, verb, query, bodyText);
+  serveResource(ctx, req, res, route, verb, query, isProtobuf ? decodeProtobuf(body) : bodyText);
 }
 
 function serveNonResource(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, path: string): void {
@@ -208,6 +212,15 @@ function serveNonResource(ctx: HttpContext, req: IncomingMessage, res: ServerRes
     const list = apiResourceList(segs[1] ?? "", segs[2] ?? "");
     if (list) return sendJson(res, 200, list);
   }
+  if (p === "/openapi/v2") {
+    if ((req.headers.accept ?? "").includes("protobuf")) {
+      const body = openApiV2Protobuf();
+      res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": body.length });
+      res.end(body);
+      return;
+    }
+    return sendJson(res, 200, openApiV2Json());
+  }
   if (p === "/openapi/v3") return sendJson(res, 200, openApiIndex());
   if (segs[0] === "openapi" && segs[1] === "v3") {
     const doc = openApiGroup(segs.slice(2).join("/"));
@@ -232,7 +245,9 @@ function warningHeaders(warnings: string[]): Record<string, string> {
   return { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(", ") };
 }
 
-function serveResource(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, route: Route, verb: string, query: URLSearchParams, bodyText: string): void {
+function serveResource(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, route: Route, verb: string, query: URLSearchParams, bodyIn: string | Obj): void {
+  const parseJson = (text: string | Obj): Obj => (typeof text === "string" ? parseJsonText(text) : text);
+  const bodyText = bodyIn;
   const { registry } = ctx;
   const r = route.resource;
   const ns = r.namespaced ? route.namespace : undefined;
@@ -246,7 +261,7 @@ function serveResource(ctx: HttpContext, req: IncomingMessage, res: ServerRespon
         ctx.logs.serveLogs(obj, query, res);
         return;
       }
-      sendJson(res, 200, table ? toTable(r, [obj], obj.metadata.resourceVersion) : obj);
+      sendJson(res, 200, table ? toTable(r, [obj], obj.metadata.resourceVersion, ctx.minor()) : obj);
       return;
     }
     case "list": {
@@ -260,14 +275,14 @@ function serveResource(ctx: HttpContext, req: IncomingMessage, res: ServerRespon
         continue: query.get("continue"),
       });
       if (table) {
-        const t = toTable(r, list.items, list.metadata.resourceVersion);
+        const t = toTable(r, list.items, list.metadata.resourceVersion, ctx.minor());
         t.metadata = list.metadata;
         sendJson(res, 200, t);
       } else sendJson(res, 200, list);
       return;
     }
     case "watch":
-      ctx.watches.serve(req, res, r, ns, route.name, query, table);
+      ctx.watches.serve(req, res, r, ns, route.name, query, table ? ctx.minor() : undefined);
       return;
     case "create": {
       if (route.name !== undefined) throw methodNotAllowed();

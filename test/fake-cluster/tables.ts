@@ -60,7 +60,7 @@ function podStatus(pod: Obj): string {
   return reason;
 }
 
-function row(r: ResourceType, o: Obj): { cells: unknown[]; columns: Column[] } {
+function row(r: ResourceType, o: Obj, minor: number): { cells: unknown[]; columns: Column[] } {
   const name = o.metadata?.name;
   switch (r.kind) {
     case "Job": {
@@ -74,7 +74,8 @@ function row(r: ResourceType, o: Obj): { cells: unknown[]; columns: Column[] } {
       }
       const containers = ((spec.template?.spec?.containers ?? []) as Obj[]);
       const sel = Object.entries((spec.selector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(",");
-      return {
+      const withStatus = minor >= 30;
+      const t = {
         columns: [
           { name: "Name", type: "string" },
           { name: "Status", type: "string" },
@@ -87,6 +88,12 @@ function row(r: ResourceType, o: Obj): { cells: unknown[]; columns: Column[] } {
         ],
         cells: [name, jobStatus(o), completions, duration, age(o), containers.map((c) => c.name).join(","), containers.map((c) => c.image).join(","), sel],
       };
+      // The STATUS column came with 1.30 servers.
+      if (!withStatus) {
+        t.columns.splice(1, 1);
+        t.cells.splice(1, 1);
+      }
+      return t;
     }
     case "Pod": {
       const statuses = (o.status?.containerStatuses ?? []) as Obj[];
@@ -142,15 +149,15 @@ function row(r: ResourceType, o: Obj): { cells: unknown[]; columns: Column[] } {
   }
 }
 
-export function toTable(r: ResourceType, items: Obj[], resourceVersion: string): Obj {
-  const sample = row(r, { metadata: {} });
+export function toTable(r: ResourceType, items: Obj[], resourceVersion: string, minor = 32): Obj {
+  const sample = row(r, { metadata: {} }, minor);
   return {
     kind: "Table",
     apiVersion: "meta.k8s.io/v1",
     metadata: { resourceVersion },
     columnDefinitions: sample.columns.map((c) => ({ name: c.name, type: c.type, format: c.name === "Name" ? "name" : "", description: c.name, priority: c.priority ?? 0 })),
     rows: items.map((o) => ({
-      cells: row(r, o).cells,
+      cells: row(r, o, minor).cells,
       object: { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: o.metadata },
     })),
   };

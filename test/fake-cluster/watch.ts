@@ -36,7 +36,7 @@ export class WatchHub {
     for (const close of [...this.open]) close();
   }
 
-  serve(req: IncomingMessage, res: ServerResponse, r: ResourceType, namespace: string | undefined, name: string | undefined, query: URLSearchParams, table: boolean): void {
+  serve(req: IncomingMessage, res: ServerResponse, r: ResourceType, namespace: string | undefined, name: string | undefined, query: URLSearchParams, tableMinor: number | undefined): void {
     const labels = parseLabelSelector(query.get("labelSelector"));
     const fields = parseFieldSelector(query.get("fieldSelector"));
     const rvParam = query.get("resourceVersion") ?? "";
@@ -71,7 +71,7 @@ export class WatchHub {
     const cut = this.faults.cutWatch;
     const write = (type: string, object: Obj): void => {
       if (closed) return;
-      const payload = table && type !== "ERROR" && type !== "BOOKMARK" ? { ...toTable(r, [object], object.metadata?.resourceVersion ?? ""), metadata: { resourceVersion: object.metadata?.resourceVersion } } : object;
+      const payload = tableMinor !== undefined && type !== "ERROR" && type !== "BOOKMARK" ? { ...toTable(r, [object], object.metadata?.resourceVersion ?? "", tableMinor), metadata: { resourceVersion: object.metadata?.resourceVersion } } : object;
       res.write(`${JSON.stringify({ type, object: payload })}\n`);
       sent += 1;
       if (cut?.afterEvents !== undefined && sent >= cut.afterEvents) close();
