@@ -18,6 +18,8 @@
  *   component "job-controller".
  * - K: pkg/printers/internalversion/printers.go — printJob: STATUS (servers since 1.30),
  *   COMPLETIONS "<succeeded>/<completions>" or "<succeeded>/1 of <parallelism>".
+ * - indexed_job_utils.go orderedIntervals.String — runs of three or more as "a-b", pairs as
+ *   "a,b"; printers.go printPod — READY "0/1", STATUS from the terminated reason.
  * - K: pkg/features/kube_features.go — JobPodReplacementPolicy (status.terminating) on by
  *   default from 1.29; status.ready always written (JobReadyPods).
  * - W: content/en/docs/concepts/workloads/controllers/job.md — parallel jobs, Indexed mode,
@@ -266,6 +268,41 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
       expect(columns).toEqual(["NAME", "COMPLETIONS", "DURATION", "AGE"]);
       expect(cells(done).slice(0, 2)).toEqual([done, "2/2"]);
       expect(cells(queue).slice(0, 4)).toEqual([queue, "2/1", "of", "2"]);
+    }
+  }, 45_000);
+
+  it("Indexed with failing indexes: completedIndexes lists the others as \"0,2,3,5\" and the job fails", async () => {
+    const name = uniqueName("idxfail");
+    await kubectlOk(
+      cluster,
+      ["create", "-f", "-"],
+      manifestInput(
+        jobManifest(name, { completions: 6, parallelism: 6, completionMode: "Indexed", backoffLimit: 3, runTime: "5s", exitCodesByIndex: "1=1;4=1" }),
+      ),
+    );
+    const job = await waitForJobFinished(cluster, name, 30_000);
+    expect(condition(job, "Failed")?.reason).toBe("BackoffLimitExceeded");
+    expect(job.status?.completedIndexes).toBe("0,2,3,5");
+    expect(job.status?.succeeded).toBe(4);
+    expect(job.status?.failed).toBe(4);
+  }, 45_000);
+
+  it("kubectl get pods for a finished job: READY 0/1, STATUS Completed / Error", async () => {
+    const ok = uniqueName("podok");
+    const bad = uniqueName("podbad");
+    await kubectlOk(
+      cluster,
+      ["create", "-f", "-"],
+      manifestInput(jobManifest(ok), jobManifest(bad, { backoffLimit: 0, exitCodes: "1" })),
+    );
+    await waitForJobFinished(cluster, ok, 30_000);
+    await waitForJobFinished(cluster, bad, 30_000);
+    for (const [name, status] of [[ok, "Completed"], [bad, "Error"]] as const) {
+      const out = await kubectlOk(cluster, ["get", "pods", "-l", `job-name=${name}`]);
+      const [header, ...rows] = out.trimEnd().split("\n");
+      expect((header ?? "").trim().split(/\s+/)).toEqual(["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+      expect(rows).toHaveLength(1);
+      expect((rows[0] ?? "").trim().split(/\s+/).slice(1, 4)).toEqual(["0/1", status, "0"]);
     }
   }, 45_000);
 });

@@ -128,6 +128,13 @@ describe.each(VERSIONS)("Deleting Jobs with kubectl 1.%i", (minor) => {
     }
   }, 60_000);
 
+  it("ttlSecondsAfterFinished 0: the job is deleted as soon as it finishes", async () => {
+    const name = uniqueName("ttl0");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { ttlSecondsAfterFinished: 0, runTime: "20s" })));
+    await waitForJobGone(cluster, name, 20_000);
+    await waitFor("the TTL-deleted job's pods to go", async () => (await listPods(cluster, `job-name=${name}`)).length === 0, 15_000);
+  }, 45_000);
+
   it("garbage collection: a Job owned by a ConfigMap goes when the ConfigMap is deleted", async () => {
     const cm = uniqueName("owner");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: cm }, data: { k: "v" } }));

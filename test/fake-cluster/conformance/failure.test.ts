@@ -12,6 +12,10 @@
  * - K: pkg/kubelet/kuberuntime (container state terminated, reason "Error" for exit code != 0).
  * - job_controller.go pastBackoffLimitOnFailure — with restartPolicy OnFailure the restarts of
  *   active pods count toward backoffLimit (fail once their sum reaches it).
+ * - K: pkg/controller/job/pod_failure_policy.go — FailJob: reason PodFailurePolicy, message
+ *   "Container <c> for pod <ns>/<pod> failed with exit code <n> matching FailJob rule at index
+ *   <i>", announced by FailureTarget on every version that has podFailurePolicy (1.26+);
+ *   Ignore: the failure is not counted in status.failed nor toward backoffLimit.
  * - job_controller.go recordJobFinished — a Warning event with the failure reason and message.
  * - W: content/en/docs/concepts/workloads/controllers/job.md — "Pod backoff failure policy",
  *   "Job termination and cleanup".
@@ -158,4 +162,39 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
       await watch.stop();
     }
   }, 60_000);
+
+  it("podFailurePolicy FailJob: the first matching failure fails the job with reason PodFailurePolicy", async () => {
+    const name = uniqueName("pfpfail");
+    const podFailurePolicy = { rules: [{ action: "FailJob", onExitCodes: { containerName: "main", operator: "In", values: [42] } }] };
+    await kubectlOk(
+      cluster,
+      ["create", "-f", "-"],
+      manifestInput(jobManifest(name, { backoffLimit: 6, exitCodes: "42", extraSpec: { podFailurePolicy } })),
+    );
+    const job = await waitForJobFinished(cluster, name, 30_000);
+    const pods = await listPods(cluster, `job-name=${name}`);
+    expect(pods, "FailJob does not retry").toHaveLength(1);
+    const pod = pods[0]?.metadata.name ?? "";
+    const message = `Container main for pod default/${pod} failed with exit code 42 matching FailJob rule at index 0`;
+    expect(condition(job, "Failed")).toMatchObject({ reason: "PodFailurePolicy", message });
+    expect(condition(job, "FailureTarget"), "FailureTarget comes first with podFailurePolicy").toMatchObject({ reason: "PodFailurePolicy", message });
+    const types = conditionTypes(job);
+    expect(types.indexOf("FailureTarget")).toBeLessThan(types.indexOf("Failed"));
+    expect(job.status?.failed).toBe(1);
+  }, 45_000);
+
+  it("podFailurePolicy Ignore: an ignored failure is not counted, the retry completes the job", async () => {
+    const name = uniqueName("pfpignore");
+    const podFailurePolicy = { rules: [{ action: "Ignore", onExitCodes: { operator: "In", values: [2] } }] };
+    await kubectlOk(
+      cluster,
+      ["create", "-f", "-"],
+      manifestInput(jobManifest(name, { backoffLimit: 0, exitCodes: "2,0", extraSpec: { podFailurePolicy } })),
+    );
+    const job = await waitForJobFinished(cluster, name, 30_000);
+    expect(condition(job, "Complete"), JSON.stringify(job.status)).toBeDefined();
+    expect(job.status?.failed ?? 0, "ignored failures are not counted").toBe(0);
+    expect(job.status?.succeeded).toBe(1);
+    expect(await listPods(cluster, `job-name=${name}`)).toHaveLength(2);
+  }, 45_000);
 });

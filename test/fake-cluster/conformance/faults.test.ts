@@ -79,4 +79,15 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
     cluster.clearFaults();
     expect(await getJob(cluster, refused)).toBeUndefined();
   }, 30_000);
+
+  it("rateLimit with Retry-After: a batch of creates all succeed, with extra attempts", async () => {
+    const names = [1, 2, 3, 4, 5].map((i) => uniqueName(`rate${i}`));
+    cluster.setFaults({ rateLimit: { perSecond: 2, retryAfterSeconds: 1, verbs: ["create"], resources: ["jobs"] } });
+    cluster.resetCounts();
+    const out = await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(...names.map((n) => jobManifest(n, { suspend: true }))), 60_000);
+    expect(out.trim().split("\n")).toEqual(names.map((n) => `job.batch/${n} created`));
+    expect(requestCount(cluster, "create", "jobs"), "throttled creates are retried").toBeGreaterThan(5);
+    cluster.clearFaults();
+    for (const n of names) expect(await getJob(cluster, n), n).toBeDefined();
+  }, 60_000);
 });

@@ -172,9 +172,12 @@ export interface JobOptions {
   coldStart?: string;
   runTime?: string;
   exitCodes?: string;
+  exitCodesByIndex?: string;
   log?: string;
   image?: string;
   command?: string[];
+  /** Further spec fields (e.g. podFailurePolicy), merged into spec as given. */
+  extraSpec?: Record<string, unknown>;
 }
 
 /** A batch/v1 Job with one container "main", as a user would write it. */
@@ -183,6 +186,7 @@ export function jobManifest(name: string, o: JobOptions = {}): Job {
   if (o.coldStart !== undefined) annotations[POD_BEHAVIOUR.coldStart] = o.coldStart;
   if (o.runTime !== undefined) annotations[POD_BEHAVIOUR.runTime] = o.runTime;
   if (o.exitCodes !== undefined) annotations[POD_BEHAVIOUR.exitCodes] = o.exitCodes;
+  if (o.exitCodesByIndex !== undefined) annotations[POD_BEHAVIOUR.exitCodesByIndex] = o.exitCodesByIndex;
   if (o.log !== undefined) annotations[POD_BEHAVIOUR.log] = o.log;
   const spec: JobSpec = {
     template: {
@@ -209,6 +213,7 @@ export function jobManifest(name: string, o: JobOptions = {}): Job {
   if (o.activeDeadlineSeconds !== undefined) spec.activeDeadlineSeconds = o.activeDeadlineSeconds;
   if (o.ttlSecondsAfterFinished !== undefined) spec.ttlSecondsAfterFinished = o.ttlSecondsAfterFinished;
   if (o.suspend !== undefined) spec.suspend = o.suspend;
+  if (o.extraSpec) Object.assign(spec, o.extraSpec);
   return {
     apiVersion: "batch/v1",
     kind: "Job",

@@ -166,4 +166,13 @@ describe.each(VERSIONS)("kubectl wait / logs / get -w with kubectl 1.%i", (minor
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(`container "main" in pod "${pod.metadata.name}" is waiting to start`);
   }, 30_000);
+
+  it("kubectl wait keeps waiting across watch streams the server closes", async () => {
+    const name = uniqueName("waitcut");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "200s" })));
+    cluster.setFaults({ cutWatch: { afterMs: 300 } });
+    const r = await cluster.kubectl(["wait", "--for=condition=complete", `job/${name}`, "--timeout=30s"], { timeoutMs: 40_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(`job.batch/${name} condition met`);
+  }, 45_000);
 });
