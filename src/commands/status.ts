@@ -1,7 +1,8 @@
 /** `jobx status GROUP`: one line per member and a summary; -o json for machines. */
 import { Chalk } from "chalk";
 import { GroupTracker } from "../group/tracker";
-import { listGroupJobs, noSuchGroup, readRecord } from "../kube/group";
+import { listEvents, listGroupJobs, noSuchGroup, readRecord } from "../kube/group";
+import type { EventLike } from "../group/member";
 import { countsLine, memberJson, memberTable } from "../ui/status";
 import { resolveTarget, type TargetOptions } from "./target";
 
@@ -15,6 +16,8 @@ export async function runStatus(group: string, options: StatusOptions): Promise<
   if (!found) throw noSuchGroup(group, target);
   const tracker = new GroupTracker(found.record);
   tracker.applyList(jobs);
+  const c = tracker.counts();
+  if (c.missing + c.vanished > 0) tracker.applyEventsForMissing((await listEvents(target)) as unknown as EventLike[]);
   const record = found.record;
   if (options.output === "json") {
     process.stdout.write(

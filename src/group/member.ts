@@ -76,3 +76,34 @@ export function memberState(job: JobLike): MemberState {
   if (job.spec?.suspend) return { ...base, outcome: "suspended", reason: trueCondition(job, "Suspended")?.reason };
   return { ...base, outcome: base.active > 0 || base.succeeded > 0 || base.failed > 0 ? "running" : "pending" };
 }
+
+/** A core/v1 Event, as much of it as matters here. */
+export interface EventLike {
+  type?: string;
+  reason?: string;
+  message?: string;
+  involvedObject?: { kind?: string; name?: string };
+  lastTimestamp?: string;
+  eventTime?: string;
+  metadata?: { creationTimestamp?: string };
+}
+
+// The Job controller's terminal events (pkg/controller/job/job_controller.go): "Completed"
+// on success, a Warning with the failure reason otherwise.
+const FAILURE_REASONS = new Set(["BackoffLimitExceeded", "DeadlineExceeded", "PodFailurePolicy", "MaxFailedIndexesExceeded", "FailedIndexes"]);
+
+/**
+ * The outcome of a Job that is gone (say, removed by ttlSecondsAfterFinished), from the
+ * events the Job controller left behind; undefined when there are none.
+ */
+export function outcomeFromEvents(name: string, events: EventLike[]): Pick<MemberState, "outcome" | "reason" | "message" | "finishTime"> | undefined {
+  const time = (e: EventLike) => e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp ?? "";
+  const terminal = events
+    .filter((e) => e.involvedObject?.kind === "Job" && e.involvedObject.name === name && (e.reason === "Completed" || FAILURE_REASONS.has(e.reason ?? "")))
+    .sort((a, b) => time(a).localeCompare(time(b)))
+    .at(-1);
+  if (!terminal) return undefined;
+  return terminal.reason === "Completed"
+    ? { outcome: "succeeded", reason: "Completed (Job deleted since)", message: terminal.message, finishTime: time(terminal) }
+    : { outcome: "failed", reason: `${terminal.reason} (Job deleted since)`, message: terminal.message, finishTime: time(terminal) };
+}

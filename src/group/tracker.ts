@@ -4,7 +4,7 @@
  * prints them) and snapshots of full lists, and says what it knows.
  */
 import type { GroupRecord, Member } from "./record";
-import { isFinished, memberState, type JobLike, type MemberState, type Outcome } from "./member";
+import { isFinished, memberState, outcomeFromEvents, type EventLike, type JobLike, type MemberState, type Outcome } from "./member";
 
 export interface WatchEvent {
   type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -82,6 +82,15 @@ export class GroupTracker {
       this.applyJob(event.object);
     }
     return JSON.stringify(this.members.get(tracked.member.name)) !== before;
+  }
+
+  /** Members not in the cluster take their outcome from the Job controller's events, when there are some. */
+  applyEventsForMissing(events: EventLike[]): void {
+    for (const [name, tracked] of this.members) {
+      if (tracked.outcome !== "missing" && tracked.outcome !== "vanished") continue;
+      const found = outcomeFromEvents(name, events);
+      if (found) this.members.set(name, { ...tracked, ...found });
+    }
   }
 
   /** Marks the initial list as done (after the watch's first batch of ADDED events). */

@@ -51,3 +51,8 @@ export function noSuchGroup(group: string, target: KubeTarget): RunError {
     2,
   );
 }
+
+/** The namespace's events (the Job controller's outcomes outlive Jobs deleted by TTL). */
+export async function listEvents(target: KubeTarget): Promise<KubeObject[]> {
+  return parseObjects(await runOrFail(getPlan(target, "events", {}, "list events")));
+}
