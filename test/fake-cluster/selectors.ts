@@ -136,7 +136,8 @@ export function parseFieldSelector(text: string | null | undefined): FieldRequir
  */
 export function matchesFields(reqs: FieldRequirement[], obj: Obj): boolean {
   return reqs.every((r) => {
-    const raw = getPath(obj, r.field);
+    // Jobs register status.successful for status.succeeded (K: pkg/registry/batch/job/strategy.go JobToSelectableFields).
+    const raw = r.field === "status.successful" && obj?.kind !== "Pod" ? (obj?.status?.succeeded ?? 0) : getPath(obj, r.field);
     const v = raw === undefined || raw === null ? "" : String(raw);
     return r.op === "=" ? v === r.value : v !== r.value;
   });
