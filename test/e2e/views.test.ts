@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, spawnSync } from "node:child_process";
+import { startFakeCluster, type FakeCluster } from "../fake-cluster/index";
+import { ROOT } from "../cli/run";
+import { behaviourTemplate, jobxAsync, tempDir } from "./helpers";
+
+let cluster: FakeCluster;
+const dir = tempDir();
+
+beforeAll(async () => {
+  cluster = await startFakeCluster({ timeScale: 0.01 });
+});
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+if (!hasScript) console.warn("terminal view test skipped: util-linux 'script' (which gives a command a terminal) is not installed");
+
+describe("what people and CI see while waiting", () => {
+  it.skipIf(!hasScript)("on a terminal: a live view with member lines and a group progress bar", async () => {
+    const template = behaviourTemplate(dir, "live", { runTime: "200s" });
+    expect((await jobxAsync(cluster, ["apply", template, "--items", "a,b", "--group", "live"])).status).toBe(0);
+    const command = `node ${ROOT}bin/jobx.js wait live --timeout 60s`;
+    const run = await new Promise<{ status: number | null; out: string }>((resolve) => {
+      const child = spawn("script", ["-qec", command, "/dev/null"], { env: { ...process.env, ...cluster.env, TERM: "xterm", NO_COLOR: "" } });
+      let out = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+      child.on("close", (status) => resolve({ status, out }));
+    });
+    expect(run.status).toBe(0);
+    // eslint-disable-next-line no-control-regex -- the cursor-up and clear codes of a redraw in place
+    expect(run.out).toMatch(/\x1b\[\d+A\x1b\[0J/);
+    // eslint-disable-next-line no-control-regex -- removing the terminal's colour codes
+    const text = run.out.replace(/\x1b\[[\d;]*[A-Za-z]/g, "");
+    expect(text).toMatch(/ITEM +JOB +COMPLETIONS/);
+    expect(text).toContain("█");
+    expect(text).toMatch(/2\/2 +2 Jobs: 2 succeeded/);
+  });
+
+  it("in CI logs (no terminal): plain timestamped lines, only when something changed", async () => {
+    const template = behaviourTemplate(dir, "plain", { runTime: "100s" });
+    expect((await jobxAsync(cluster, ["apply", template, "--items", "a,b,c", "--group", "plain"])).status).toBe(0);
+    const run = await jobxAsync(cluster, ["wait", "plain"]);
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stderr.trim().split("\n");
+    expect(lines.slice(0, -1).every((l) => /^\d{4}-\d\d-\d\dT[\d:.]+Z 3 Jobs: /.test(l))).toBe(true);
+    expect(new Set(lines).size).toBe(lines.length);
+    expect(run.stderr).not.toContain("\x1b[");
+  });
+
+  it("Ctrl-C while waiting leaves the Jobs running, says how to resume, exits 130", async () => {
+    const template = behaviourTemplate(dir, "intw", { runTime: "10h" });
+    expect((await jobxAsync(cluster, ["apply", template, "--items", "a", "--group", "intw"])).status).toBe(0);
+    const run = await jobxAsync(cluster, ["wait", "intw"], {
+      onStart: (kill) => setTimeout(() => kill("SIGINT"), 1500),
+    });
+    expect(run.status).toBe(130);
+    expect(run.stderr).toContain("stopped waiting for group intw; its Jobs go on running");
+    expect(run.stderr).toContain("resume:   jobx wait intw");
+    const jobs = await cluster.kubectl(["get", "jobs", "-l", "jobx.dev/group=intw", "-o", "name"]);
+    expect(jobs.stdout.trim()).toBe("job.batch/intw-a");
+  });
+
+  it("logs: --failed picks failed members; -f follows pods as they run, to the end", async () => {
+    const template = behaviourTemplate(dir, "lg", {
+      runTime: "{{ '100s' if item == 'bad' else '300s' }}",
+      exitCodes: "{{ '1' if item == 'bad' else '0' }}",
+      log: "hello from $ITEM",
+    });
+    expect((await jobxAsync(cluster, ["apply", template, "--items", "good,bad", "--group", "lg"])).status).toBe(0);
+    const follow = await jobxAsync(cluster, ["logs", "lg", "-f"], { timeoutMs: 30_000 });
+    expect(follow.status, follow.stderr).toBe(0);
+    expect(follow.stdout.trim().split("\n").sort()).toEqual([expect.stringMatching(/^\[item=bad lg-bad-\w{5}\] hello from bad$/), expect.stringMatching(/^\[item=good lg-good-\w{5}\] hello from good$/)]);
+    const failed = await jobxAsync(cluster, ["logs", "lg", "--failed"]);
+    expect(failed.stdout.trim()).toMatch(/^\[item=bad lg-bad-\w{5}\] hello from bad$/);
+  });
+});
