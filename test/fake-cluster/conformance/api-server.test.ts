@@ -24,13 +24,19 @@
  *   "serverside-applied"; K: .../cmd/patch/patch.go — "patched", "patched (no change)".
  * - K: pkg/registry/batch/job/strategy.go — PrepareForUpdate bumps generation on spec changes;
  *   parallelism mutable, completions immutable for NonIndexed jobs.
+ * - K: staging/src/k8s.io/apimachinery/pkg/labels/selector.go — equality and set-based
+ *   selectors (in, notin, !key, key); K: pkg/registry/batch/job/strategy.go
+ *   JobToSelectableFields — field selectors metadata.name, metadata.namespace, status.successful.
+ * - K: staging/src/k8s.io/apiserver/pkg/storage/names/generate.go — generateName + 5 chars.
+ * - K: plugin/pkg/admission/namespace/lifecycle/admission.go — creates in a missing namespace
+ *   are NotFound `namespaces "x" not found`.
  * - K: staging/src/k8s.io/kubectl/pkg/cmd/delete/delete.go — "No resources found" when a
  *   selector matches nothing (exit 0); NotFound for a named object.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeCluster } from "../index";
 import type { FakeCluster } from "../types";
-import { VERSIONS, getJob, jobManifest, kubectlOk, manifestInput, mustGetJob, uniqueName } from "./helpers";
+import { VERSIONS, getJob, jobManifest, kubectlOk, listJobs, manifestInput, mustGetJob, uniqueName, type Job, type List } from "./helpers";
 
 describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
   let cluster: FakeCluster;
@@ -181,5 +187,76 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     const none = await cluster.kubectl(["delete", "job", "-l", "group=matches-nothing"]);
     expect(none.exitCode).toBe(0);
     expect(`${none.stdout}${none.stderr}`).toContain("No resources found");
+  });
+
+  it("label selectors: equality, inequality, set-based and existence on jobs", async () => {
+    const group = uniqueName("sel");
+    const a = uniqueName("sela");
+    const b = uniqueName("selb");
+    const c = uniqueName("selc");
+    await kubectlOk(
+      cluster,
+      ["create", "-f", "-"],
+      manifestInput(
+        jobManifest(a, { suspend: true, labels: { group, tier: "x" } }),
+        jobManifest(b, { suspend: true, labels: { group, tier: "y" } }),
+        jobManifest(c, { suspend: true, labels: { group } }),
+      ),
+    );
+    const names = async (selector: string): Promise<string[]> => (await listJobs(cluster, selector)).map((j) => j.metadata.name).sort();
+    expect(await names(`group=${group}`)).toEqual([a, b, c].sort());
+    expect(await names(`group=${group},tier=x`)).toEqual([a]);
+    expect(await names(`group=${group},tier!=x`)).toEqual([b, c].sort());
+    expect(await names(`group=${group},tier in (x,y)`)).toEqual([a, b].sort());
+    expect(await names(`group=${group},tier notin (x)`)).toEqual([b, c].sort());
+    expect(await names(`group=${group},tier`)).toEqual([a, b].sort());
+    expect(await names(`group=${group},!tier`)).toEqual([c]);
+  });
+
+  it("field selectors on jobs: metadata.name and status.successful", async () => {
+    const done = uniqueName("fsdone");
+    const idle = uniqueName("fsidle");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(done, { labels: { fs: done } }), jobManifest(idle, { suspend: true, labels: { fs: done } })));
+    const byName = JSON.parse(await kubectlOk(cluster, ["get", "jobs", "--field-selector", `metadata.name=${idle}`, "-o", "json"])) as List<Job>;
+    expect(byName.items.map((j) => j.metadata.name)).toEqual([idle]);
+    const deadline = Date.now() + 20_000;
+    let successful: string[] = [];
+    while (Date.now() < deadline) {
+      const list = JSON.parse(await kubectlOk(cluster, ["get", "jobs", "-l", `fs=${done}`, "--field-selector", "status.successful=1", "-o", "json"])) as List<Job>;
+      successful = list.items.map((j) => j.metadata.name);
+      if (successful.length > 0) break;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(successful).toEqual([done]);
+  }, 30_000);
+
+  it("generateName: the server appends 5 characters", async () => {
+    const manifest = jobManifest("", { suspend: true }) as unknown as { metadata: Record<string, unknown> };
+    delete manifest.metadata.name;
+    manifest.metadata.generateName = "gen-";
+    const out = await kubectlOk(cluster, ["create", "-f", "-"], JSON.stringify(manifest));
+    const m = /^job\.batch\/(gen-[bcdfghjklmnpqrstvwxz2456789]{5}) created$/.exec(out.trim());
+    expect(m, out).not.toBeNull();
+    const job = await mustGetJob(cluster, m?.[1] ?? "");
+    expect(job.metadata.generateName).toBe("gen-");
+    expect(job.spec.template.metadata?.labels?.["job-name"]).toBe(m?.[1]);
+  });
+
+  it("namespaces: a create in a missing namespace is NotFound; jobs live in their namespace", async () => {
+    const missing = uniqueName("nsmissing");
+    const name = uniqueName("nsjob");
+    const r = await cluster.kubectl(["create", "-n", missing, "-f", "-"], { input: manifestInput(jobManifest(name, { suspend: true })) });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("Error from server (NotFound)");
+    expect(r.stderr).toContain(`namespaces "${missing}" not found`);
+
+    const ns = uniqueName("ns");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }));
+    await kubectlOk(cluster, ["create", "-n", ns, "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
+    expect(await getJob(cluster, name), "not in the default namespace").toBeUndefined();
+    const inNs = JSON.parse(await kubectlOk(cluster, ["get", "job", name, "-n", ns, "-o", "json"])) as Job;
+    expect(inNs.metadata.namespace).toBe(ns);
+    const all = JSON.parse(await kubectlOk(cluster, ["get", "jobs", "-A", "-o", "json"])) as List<Job>;
+    expect(all.items.some((j) => j.metadata.name === name && j.metadata.namespace === ns)).toBe(true);
   });
 });

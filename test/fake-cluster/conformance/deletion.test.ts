@@ -94,6 +94,20 @@ describe.each(VERSIONS)("Deleting Jobs with kubectl 1.%i", (minor) => {
     }
   }, 60_000);
 
+  it("delete --cascade=foreground of a running job: its running pods are gone when kubectl returns", async () => {
+    const name = uniqueName("fgrun");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 3, parallelism: 3, runTime: "1h" })));
+    await waitFor(
+      "3 running pods",
+      async () => (await listPods(cluster, `job-name=${name}`)).filter((p) => p.status?.phase === "Running").length === 3,
+      15_000,
+    );
+    const out = await kubectlOk(cluster, ["delete", "job", name, "--cascade=foreground"], undefined, 40_000);
+    expect(out.trim()).toBe(`job.batch "${name}" deleted`);
+    expect(await getJob(cluster, name)).toBeUndefined();
+    expect(await listPods(cluster, `job-name=${name}`)).toHaveLength(0);
+  }, 60_000);
+
   it("delete -l --cascade=orphan: the pods remain, without ownerReferences", async () => {
     const { group, names } = await finishedGroup("orphan");
     const out = await kubectlOk(cluster, ["delete", "job", "-l", `group=${group}`, "--cascade=orphan"]);

@@ -1,19 +1,12 @@
 /**
- * kubectl wait, logs and get -w against Jobs.
+ * kubectl wait and get -w against Jobs (logs: kubectl-logs.test.ts).
  *
  * Upstream truth:
  * - K: staging/src/k8s.io/kubectl/pkg/cmd/wait/wait.go — printer "condition met",
  *   errNoMatchingResources "no matching resources found" when nothing matched (not for
  *   --for=delete); condition.go — watches each object by metadata.name field selector.
- * - K: staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go — a selector implies tailLines 10
- *   (selectorTail), --prefix writes "[pod/<pod>/<container>] ", -f streams until the
- *   container's log ends.
- * - K: staging/src/k8s.io/kubectl/pkg/polymorphichelpers/logsforobject.go — `logs job/J`
- *   finds a pod through the Job's spec.selector.
  * - K: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go — watch output ends (exit 0) when the
  *   server closes the stream; --output-watch-events wraps objects as {type, object}.
- * - K: pkg/kubelet/kubelet_pods.go — validateContainerLogStatus: `container "c" in pod "p"
- *   is waiting to start: <reason>` (400) for a container that has not started.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakeCluster } from "../index";
@@ -21,11 +14,13 @@ import type { FakeCluster } from "../types";
 import {
   JsonObjectStream,
   VERSIONS,
+  WatchRecorder,
+  requestCount,
+  waitForWatches,
   condition,
   jobManifest,
   kubectlOk,
   listJobs,
-  listPods,
   manifestInput,
   mustGetJob,
   uniqueName,
@@ -35,7 +30,7 @@ import {
   type WatchEvent,
 } from "./helpers";
 
-describe.each(VERSIONS)("kubectl wait / logs / get -w with kubectl 1.%i", (minor) => {
+describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
   let cluster: FakeCluster;
 
   beforeAll(async () => {
@@ -78,55 +73,6 @@ describe.each(VERSIONS)("kubectl wait / logs / get -w with kubectl 1.%i", (minor
     expect(r.stderr).toContain("no matching resources found");
   });
 
-  it("kubectl logs -l job-name=X --prefix: last 10 lines of each pod, prefixed [pod/P/C]", async () => {
-    const name = uniqueName("logs");
-    const log = Array.from({ length: 15 }, (_, i) => `line ${i + 1} of $POD_NAME`).join("\n");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 2, parallelism: 2, runTime: "5s", log })));
-    await waitForJobFinished(cluster, name, 30_000);
-    const pods = await listPods(cluster, `job-name=${name}`);
-    expect(pods).toHaveLength(2);
-    const out = await kubectlOk(cluster, ["logs", "-l", `job-name=${name}`, "--prefix"]);
-    const lines = out.trimEnd().split("\n");
-    expect(lines).toHaveLength(20);
-    for (const pod of pods) {
-      const p = pod.metadata.name;
-      const mine = lines.filter((l) => l.startsWith(`[pod/${p}/main] `));
-      expect(mine).toEqual(Array.from({ length: 10 }, (_, i) => `[pod/${p}/main] line ${i + 6} of ${p}`));
-    }
-  }, 45_000);
-
-  it("kubectl logs job/X prints the log of the job's pod", async () => {
-    const name = uniqueName("logjob");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { log: "alpha\nbeta\ngamma" })));
-    await waitForJobFinished(cluster, name, 30_000);
-    const out = await kubectlOk(cluster, ["logs", `job/${name}`]);
-    expect(out).toBe("alpha\nbeta\ngamma\n");
-  }, 45_000);
-
-  it("kubectl logs -f on a running pod ends when the pod ends", async () => {
-    const name = uniqueName("follow");
-    await kubectlOk(
-      cluster,
-      ["create", "-f", "-"],
-      manifestInput(jobManifest(name, { runTime: "300s", log: "first\nsecond\nthird" })),
-    );
-    const pod = await waitFor(
-      "the pod to be Running",
-      async () => (await listPods(cluster, `job-name=${name}`)).find((p) => p.status?.phase === "Running"),
-      15_000,
-    );
-    const r = await cluster.kubectl(["logs", "-f", pod.metadata.name], { timeoutMs: 30_000 });
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toBe("first\nsecond\nthird\n");
-    // The stream ends because the container ended, so the pod is finished (or about to be).
-    const finished = await waitFor(
-      "the followed pod to be Succeeded",
-      async () => (await listPods(cluster, `job-name=${name}`)).find((p) => p.metadata.name === pod.metadata.name && p.status?.phase === "Succeeded"),
-      5_000,
-    );
-    expect(finished.status?.phase).toBe("Succeeded");
-  }, 45_000);
-
   it("kubectl get jobs -w -o json --output-watch-events exits 0 when the server cuts the stream", async () => {
     const name = uniqueName("cut");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
@@ -157,16 +103,6 @@ describe.each(VERSIONS)("kubectl wait / logs / get -w with kubectl 1.%i", (minor
     expect(r.stderr).toContain(`timed out waiting for the condition on jobs/${name}`);
   }, 30_000);
 
-  it("kubectl logs of a container that has not started: waiting to start", async () => {
-    const name = uniqueName("pending");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { coldStart: "1h" })));
-    const pod = await waitFor("the job's pod", async () => (await listPods(cluster, `job-name=${name}`))[0], 10_000);
-    expect(pod.status?.phase ?? "Pending").toBe("Pending");
-    const r = await cluster.kubectl(["logs", pod.metadata.name]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain(`container "main" in pod "${pod.metadata.name}" is waiting to start`);
-  }, 30_000);
-
   it("kubectl wait keeps waiting across watch streams the server closes", async () => {
     const name = uniqueName("waitcut");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "200s" })));
@@ -175,4 +111,38 @@ describe.each(VERSIONS)("kubectl wait / logs / get -w with kubectl 1.%i", (minor
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(`job.batch/${name} condition met`);
   }, 45_000);
+
+  it("kubectl get jobs -l -w: ADDED, MODIFIED up to Complete, DELETED, only for the selected jobs", async () => {
+    const group = uniqueName("watchgrp");
+    const names = [uniqueName("wa"), uniqueName("wb")];
+    const other = uniqueName("wother");
+    const before = requestCount(cluster, "watch", "jobs");
+    const watch = new WatchRecorder<Job>(cluster, ["get", "jobs", "-l", `group=${group}`]);
+    try {
+      await waitForWatches(cluster, "jobs", before + 1);
+      await kubectlOk(
+        cluster,
+        ["create", "-f", "-"],
+        manifestInput(...names.map((n) => jobManifest(n, { labels: { group }, runTime: "20s" })), jobManifest(other, { labels: { group: "other" } })),
+      );
+      for (const n of names) await waitForJobFinished(cluster, n, 30_000);
+      await kubectlOk(cluster, ["delete", "jobs", "-l", `group=${group}`]);
+      await waitFor("DELETED events", () => watch.events.filter((e) => e.type === "DELETED").length >= 2, 10_000);
+      for (const n of names) {
+        const mine = watch.events.filter((e) => e.object.metadata.name === n);
+        expect(mine[0]?.type, `first event for ${n}`).toBe("ADDED");
+        expect(mine[mine.length - 1]?.type, `last event for ${n}`).toBe("DELETED");
+        expect(mine.some((e) => e.type === "MODIFIED" && condition(e.object, "Complete") !== undefined), `a MODIFIED event with Complete for ${n}`).toBe(true);
+        for (const e of mine) {
+          expect(e.object.apiVersion).toBe("batch/v1");
+          expect(e.object.kind).toBe("Job");
+        }
+        const versions = mine.map((e) => Number(e.object.metadata.resourceVersion));
+        expect(versions, "resourceVersions increase along the stream").toEqual([...versions].sort((x, y) => x - y));
+      }
+      expect(watch.events.some((e) => e.object.metadata.name === other), "no events for jobs outside the selector").toBe(false);
+    } finally {
+      await watch.stop();
+    }
+  }, 60_000);
 });
