@@ -3,7 +3,6 @@
  * owned by the record — and optionally wait for it and clean it up.
  */
 import { userInfo } from "node:os";
-import { createInterface } from "node:readline/promises";
 import { InterruptedError, RunError, UsageError } from "../errors";
 import { expandJobs } from "../manifest/expand";
 import type { JobObject } from "../manifest/job";
@@ -15,6 +14,7 @@ import { isImmutable, isQuota, parseObjects, type KubeObject, type ObjectError }
 import { submitObjects } from "../kube/submit";
 import { shortHash } from "../render/filters";
 import { VERSION } from "../version";
+import { confirm } from "../ui/confirm";
 import { formatNote, formatWarning } from "../ui/errors";
 import { prepareExpansion, type ParamOptions } from "./expand";
 import { watchInterrupts } from "./signals";
@@ -33,15 +33,6 @@ export interface ApplyOptions extends ParamOptions, TargetOptions {
   output?: "text" | "json";
   quiet: boolean;
   batchSize: string;
-}
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
 }
 
 function describeRow(job: JobObject): string {

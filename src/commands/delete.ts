@@ -3,11 +3,11 @@
  * label AND the managed-by marker, with an explicit propagation policy), then the record.
  * Safe to re-run after an interruption: whatever is already gone is skipped.
  */
-import { createInterface } from "node:readline/promises";
 import { RunError, UsageError } from "../errors";
 import { groupSelector } from "../manifest/labels";
 import { listGroupJobs, listGroupPods, readRecord, runOrFail } from "../kube/group";
 import { deleteByNamePlan, deletePlan, type KubeTarget } from "../kube/plans";
+import { confirm } from "../ui/confirm";
 import { formatNote, formatWarning } from "../ui/errors";
 import { resolveTarget, type TargetOptions } from "./target";
 
@@ -40,15 +40,6 @@ export async function deleteGroup(target: KubeTarget, group: string, options: { 
       ]);
     }
     await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
   }
 }
 

@@ -19,10 +19,8 @@ export function killAll(signal: NodeJS.Signals = "SIGTERM"): void {
   for (const child of running) child.kill(signal);
 }
 
-function notFound(plan: KubectlPlan, err: unknown): never {
-  throw new RunError(
-    `cannot run ${plan.command}: ${(err as Error).message}. Install kubectl, or point JOBX_KUBECTL at it`,
-  );
+function notFound(plan: KubectlPlan): never {
+  throw new RunError(`cannot run ${plan.command}: no such program. Install kubectl, or point JOBX_KUBECTL at it`);
 }
 
 /** Runs a plan to the end. Never throws for a non-zero exit; the caller reads it. */
@@ -38,7 +36,7 @@ export async function runKubectl(plan: KubectlPlan, options: { timeoutMs?: numbe
   running.add(child);
   try {
     const result = await child;
-    if ((result as { code?: string }).code === "ENOENT") notFound(plan, result);
+    if ((result as { code?: string }).code === "ENOENT") notFound(plan);
     return { exitCode: result.exitCode ?? (result.signal ? 128 : 1), stdout: String(result.stdout), stderr: String(result.stderr) };
   } finally {
     running.delete(child);
@@ -68,7 +66,7 @@ export function streamKubectl(plan: KubectlPlan, onLine: (line: string) => void)
   const done = child.then((result) => {
     running.delete(child);
     if (pending.trim()) onLine(pending);
-    if ((result as { code?: string }).code === "ENOENT") notFound(plan, result);
+    if ((result as { code?: string }).code === "ENOENT") notFound(plan);
     return { exitCode: result.exitCode ?? 0, stdout: "", stderr: String(result.stderr ?? "") };
   });
   return { done, stop: () => child.kill("SIGTERM") };

@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeCluster, type FakeCluster } from "../fake-cluster/index";
-import { behaviourTemplate, jobNames, jobxAsync, requests, tempDir } from "./helpers";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { FakeCluster } from "../fake-cluster/index";
+import { behaviourTemplate, jobNames, jobxAsync, requests, tempDir, useCluster } from "./helpers";
 
-let cluster: FakeCluster;
 const dir = tempDir();
-
-beforeAll(async () => {
-  cluster = await startFakeCluster({ timeScale: 0.01 });
-});
-afterAll(async () => {
-  await cluster?.stop();
+const clusterOf = useCluster();
+let cluster: FakeCluster;
+beforeEach(() => {
+  cluster = clusterOf();
 });
 
 describe("jobx apply under faults", () => {

@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startFakeCluster, type FakeCluster } from "../fake-cluster/index";
-import { behaviourTemplate, jobNames, jobxAsync, requests, tempDir } from "./helpers";
+import type { FakeCluster } from "../fake-cluster/index";
+import { behaviourTemplate, jobNames, jobxAsync, requests, tempDir, useCluster } from "./helpers";
 
-let cluster: FakeCluster;
 const dir = tempDir();
-
-beforeAll(async () => {
-  cluster = await startFakeCluster({ timeScale: 0.01 });
-});
-afterAll(async () => {
-  await cluster?.stop();
+const clusterOf = useCluster();
+let cluster: FakeCluster;
+beforeEach(() => {
+  cluster = clusterOf();
 });
 
 const sel = (group: string) => `jobx.dev/group=${group}`;

@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { startFakeCluster, type FakeCluster } from "../fake-cluster/index";
+import type { FakeCluster } from "../fake-cluster/index";
 import { ROOT } from "../cli/run";
-import { behaviourTemplate, jobxAsync, tempDir } from "./helpers";
+import { behaviourTemplate, jobxAsync, tempDir, useCluster } from "./helpers";
 
-let cluster: FakeCluster;
 const dir = tempDir();
-
-beforeAll(async () => {
-  cluster = await startFakeCluster({ timeScale: 0.01 });
-});
-afterAll(async () => {
-  await cluster?.stop();
+const clusterOf = useCluster();
+let cluster: FakeCluster;
+beforeEach(() => {
+  cluster = clusterOf();
 });
 
 const hasScript = spawnSync("script", ["--version"]).status === 0;
