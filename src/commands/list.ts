@@ -5,6 +5,7 @@ import { listRecords, runOrFail } from "../kube/group";
 import { getPlan } from "../kube/plans";
 import { parseObjects } from "../kube/results";
 import type { JobLike } from "../group/member";
+import { formatTable } from "../ui/table";
 import { resolveTarget, type TargetOptions } from "./target";
 
 export interface ListOptions extends TargetOptions {
@@ -40,6 +41,5 @@ export async function runList(options: ListOptions): Promise<void> {
     [...(options.allNamespaces ? ["NAMESPACE"] : []), "GROUP", "JOBS", "SUCCEEDED", "FAILED", "RUNNING", "OUTCOME", "APPLIED", "TEMPLATE"],
     ...rows.map((r) => [...(options.allNamespaces ? [r.namespace] : []), r.group, String(r.jobs), String(r.succeeded), String(r.failed), String(r.running), r.outcome, r.appliedAt, r.template]),
   ];
-  const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] ?? "").length))) ?? [];
-  process.stdout.write(`${table.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n")}\n`);
+  process.stdout.write(`${formatTable(table)}\n`);
 }

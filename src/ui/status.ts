@@ -2,6 +2,7 @@
 import { chalkStderr } from "chalk";
 import { formatDuration } from "../group/duration";
 import type { TrackedMember, GroupCounts } from "../group/tracker";
+import { formatTable } from "./table";
 
 type Chalk = typeof chalkStderr;
 
@@ -34,8 +35,9 @@ function completions(m: TrackedMember): string {
 /** One line per member: item, Job, completions, active, failed, duration, outcome (reason). */
 export function memberTable(members: TrackedMember[], options: { colour: Chalk; now?: number }): string {
   const now = options.now ?? Date.now();
+  const header = ["ITEM", "JOB", "COMPLETIONS", "ACTIVE", "FAILED", "DURATION", "STATUS"];
   const rows = [
-    ["ITEM", "JOB", "COMPLETIONS", "ACTIVE", "FAILED", "DURATION", "STATUS"],
+    header,
     ...members.map((m) => [
       itemText(m.member.params),
       m.member.name,
@@ -46,24 +48,12 @@ export function memberTable(members: TrackedMember[], options: { colour: Chalk; 
       m.reason ? `${m.outcome} (${m.reason})` : m.outcome,
     ]),
   ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows
-    .map((r, ri) =>
-      r
-        .map((cell, i) => {
-          const padded = i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0);
-          if (ri === 0) return options.colour.bold(padded);
-          if (i === r.length - 1) {
-            const outcome = members[ri - 1]?.outcome ?? "";
-            const colour = options.colour[OUTCOME_COLOUR[outcome] ?? "white"] as (s: string) => string;
-            return colour(padded);
-          }
-          return padded;
-        })
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return formatTable(rows, (text, r, c) => {
+    if (r === 0) return options.colour.bold(text);
+    if (c !== header.length - 1) return text;
+    const colour = options.colour[OUTCOME_COLOUR[members[r - 1]?.outcome ?? ""] ?? "white"] as (s: string) => string;
+    return colour(text);
+  });
 }
 
 export function countsLine(c: GroupCounts): string {
