@@ -95,8 +95,18 @@ export function matchPodFailurePolicy(policy: Obj, pod: Obj): { action: string; 
   return undefined;
 }
 
+const ORPHAN = "\u0000orphan/";
+
+function controllerRef(obj: Obj | undefined): { uid: string; name: string } | undefined {
+  const ref = ((obj?.metadata?.ownerReferences ?? []) as Obj[]).find((r) => r.controller && r.kind === "Job" && r.apiVersion === "batch/v1");
+  return ref ? { uid: ref.uid, name: ref.name } : undefined;
+}
+
 export class JobController {
   private readonly states = new Map<string, JobState>();
+  /** Job uid → names of the pods it controls (same namespace), kept from pod events */
+  private readonly podsByJob = new Map<string, Set<string>>();
+  private readonly liveJobs = new Set<string>();
   private readonly queue = new Set<string>();
   private scheduled = false;
 
@@ -110,17 +120,35 @@ export class JobController {
 
   onEvent(e: StoreEvent): void {
     if (e.resource === R.jobs) {
+      const uid = e.object.metadata.uid as string;
       if (e.type === "DELETED") {
-        const st = this.states.get(e.object.metadata.uid);
+        const st = this.states.get(uid);
         if (st) this.cancelTimers(st);
-        this.states.delete(e.object.metadata.uid);
-      }
+        this.states.delete(uid);
+        this.liveJobs.delete(uid);
+        // Its pods are orphans now: release their tracking finalizers.
+        for (const pod of this.podsByJob.get(uid) ?? []) this.enqueue(e.object.metadata.namespace, `${ORPHAN}${pod}`);
+        this.podsByJob.delete(uid);
+      } else this.liveJobs.add(uid);
       this.enqueue(e.object.metadata.namespace, e.object.metadata.name);
     } else if (e.resource === R.pods) {
-      const refs = [...((e.object.metadata.ownerReferences ?? []) as Obj[]), ...((e.previous?.metadata.ownerReferences ?? []) as Obj[])];
-      const owner = refs.find((r) => r.controller && r.kind === "Job");
-      if (owner) this.enqueue(e.object.metadata.namespace, owner.name);
-      else if ((e.object.metadata.finalizers ?? []).includes(TRACKING_FINALIZER) && e.type !== "DELETED") this.enqueue(e.object.metadata.namespace, `\u0000orphan/${e.object.metadata.name}`);
+      const ns = e.object.metadata.namespace as string;
+      const podName = e.object.metadata.name as string;
+      const before = controllerRef(e.previous);
+      const after = e.type === "DELETED" ? undefined : controllerRef(e.object);
+      if (before && before.uid !== after?.uid) this.podsByJob.get(before.uid)?.delete(podName);
+      if (after) {
+        let set = this.podsByJob.get(after.uid);
+        if (!set) this.podsByJob.set(after.uid, (set = new Set()));
+        set.add(podName);
+      }
+      if (e.type === "DELETED" && after === undefined && before === undefined) {
+        const ref = controllerRef(e.object);
+        if (ref) this.podsByJob.get(ref.uid)?.delete(podName);
+      }
+      const owner = after ?? before ?? controllerRef(e.object);
+      if (owner && this.liveJobs.has(owner.uid)) this.enqueue(ns, owner.name);
+      else if (e.type !== "DELETED" && (e.object.metadata.finalizers ?? []).includes(TRACKING_FINALIZER)) this.enqueue(ns, `${ORPHAN}${podName}`);
     }
   }
 
@@ -149,7 +177,7 @@ export class JobController {
         const ns = k.slice(0, slash);
         const name = k.slice(slash + 1);
         try {
-          if (name.startsWith("\u0000orphan/")) this.releaseOrphan(ns, name.slice("\u0000orphan/".length));
+          if (name.startsWith(ORPHAN)) this.releaseOrphan(ns, name.slice(ORPHAN.length));
           else this.sync(ns, name);
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
@@ -190,19 +218,12 @@ export class JobController {
 
   private sync(namespace: string, name: string): void {
     const job = this.registry.tryGet(R.jobs, namespace, name);
-    const allPods = this.registry.store.list(R.pods, namespace);
-    if (!job) {
-      for (const p of allPods) {
-        const owner = ((p.metadata.ownerReferences ?? []) as Obj[]).find((r) => r.controller && r.kind === "Job" && r.name === name);
-        if (owner) this.removeFinalizer(p);
-      }
-      return;
-    }
+    if (!job) return;
     const uid = job.metadata.uid as string;
-    const pods = allPods.filter((p) => ((p.metadata.ownerReferences ?? []) as Obj[]).some((r) => r.controller && r.uid === uid));
-    for (const p of allPods) {
-      const owner = ((p.metadata.ownerReferences ?? []) as Obj[]).find((r) => r.controller && r.kind === "Job" && r.name === name);
-      if (owner && owner.uid !== uid) this.removeFinalizer(p);
+    const pods: Obj[] = [];
+    for (const podName of this.podsByJob.get(uid) ?? []) {
+      const p = this.registry.tryGet(R.pods, namespace, podName);
+      if (p && controllerRef(p)?.uid === uid) pods.push(p);
     }
     const st = this.state(job);
     const spec = job.spec ?? {};

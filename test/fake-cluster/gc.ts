@@ -9,8 +9,8 @@
  */
 import type { Clock } from "./clock";
 import { ApiError } from "./errors";
-import { FOREGROUND_FINALIZER, R, type Registry } from "./registry";
-import { RESOURCES, type ResourceType } from "./resources";
+import { FOREGROUND_FINALIZER, type Registry } from "./registry";
+import type { ResourceType } from "./resources";
 import type { StoreEvent } from "./store";
 import type { Obj } from "./util";
 
@@ -23,7 +23,11 @@ interface Ref {
 export class GarbageCollector {
   /** uid → where the object lives, for owner lookups */
   private readonly byUid = new Map<string, Ref>();
+  /** owner uid → dependents referring to it, kept from events */
+  private readonly dependents = new Map<string, Map<string, Ref>>();
   private readonly pendingOwners = new Set<string>();
+  /** owners in foreground deletion, waiting for their dependents */
+  private readonly foreground = new Set<string>();
   private scheduled = false;
 
   constructor(
@@ -33,21 +37,38 @@ export class GarbageCollector {
     registry.hooks.orphanDependents = (owner) => this.orphan(owner);
   }
 
+  private index(e: StoreEvent): void {
+    const key = `${e.resource.group}/${e.resource.name}/${e.object.metadata.namespace ?? ""}/${e.object.metadata.name}`;
+    const ref: Ref = { resource: e.resource, namespace: e.object.metadata.namespace, name: e.object.metadata.name };
+    for (const o of (e.previous?.metadata.ownerReferences ?? []) as Obj[]) this.dependents.get(o.uid)?.delete(key);
+    if (e.type === "DELETED") return;
+    for (const o of (e.object.metadata.ownerReferences ?? []) as Obj[]) {
+      let m = this.dependents.get(o.uid);
+      if (!m) this.dependents.set(o.uid, (m = new Map()));
+      m.set(key, ref);
+    }
+  }
+
   onEvent(e: StoreEvent): void {
+    this.index(e);
     const meta = e.object.metadata;
     if (e.type === "DELETED") {
       this.byUid.delete(meta.uid);
+      this.foreground.delete(meta.uid);
       this.pendingOwners.add(meta.uid);
     } else {
       this.byUid.set(meta.uid, { resource: e.resource, namespace: meta.namespace, name: meta.name });
-      if (meta.deletionTimestamp && (meta.finalizers ?? []).includes(FOREGROUND_FINALIZER)) this.pendingOwners.add(meta.uid);
+      if (meta.deletionTimestamp && (meta.finalizers ?? []).includes(FOREGROUND_FINALIZER)) {
+        this.foreground.add(meta.uid);
+        this.pendingOwners.add(meta.uid);
+      } else this.foreground.delete(meta.uid);
       if (e.type === "ADDED" && (meta.ownerReferences ?? []).length > 0) this.pendingOwners.add(`dependent:${meta.uid}`);
     }
     // A dependent changing or going may unblock an owner in foreground deletion.
     for (const ref of (meta.ownerReferences ?? []) as Obj[]) {
-      if (this.byUid.has(ref.uid)) this.pendingOwners.add(ref.uid);
+      if (this.foreground.has(ref.uid)) this.pendingOwners.add(ref.uid);
     }
-    this.schedule();
+    if (this.pendingOwners.size > 0) this.schedule();
   }
 
   private schedule(): void {
@@ -68,14 +89,11 @@ export class GarbageCollector {
     });
   }
 
-  private dependentsOf(uid: string, namespace: string | undefined): { resource: ResourceType; object: Obj }[] {
+  private dependentsOf(uid: string): { resource: ResourceType; object: Obj }[] {
     const out: { resource: ResourceType; object: Obj }[] = [];
-    for (const r of RESOURCES) {
-      if (r === R.events) continue;
-      const candidates = r.namespaced && namespace !== undefined ? this.registry.store.list(r, namespace) : this.registry.store.list(r);
-      for (const o of candidates) {
-        if (((o.metadata.ownerReferences ?? []) as Obj[]).some((ref) => ref.uid === uid)) out.push({ resource: r, object: o });
-      }
+    for (const ref of this.dependents.get(uid)?.values() ?? []) {
+      const o = this.registry.tryGet(ref.resource, ref.namespace, ref.name);
+      if (o && ((o.metadata.ownerReferences ?? []) as Obj[]).some((r) => r.uid === uid)) out.push({ resource: ref.resource, object: o });
     }
     return out;
   }
@@ -83,14 +101,15 @@ export class GarbageCollector {
   private process(uid: string): void {
     const ref = this.byUid.get(uid);
     if (!ref) {
-      // The owner is gone: dependents in any namespace lose the reference or go.
-      for (const { resource, object } of this.dependentsOf(uid, undefined)) this.ownerGone(resource, object, uid);
+      // The owner is gone: its dependents lose the reference or go.
+      for (const { resource, object } of this.dependentsOf(uid)) this.ownerGone(resource, object, uid);
+      if (!this.dependents.get(uid)?.size) this.dependents.delete(uid);
       return;
     }
     const owner = this.registry.tryGet(ref.resource, ref.namespace, ref.name);
     if (!owner || owner.metadata.uid !== uid) return;
     if (!owner.metadata.deletionTimestamp || !(owner.metadata.finalizers ?? []).includes(FOREGROUND_FINALIZER)) return;
-    const deps = this.dependentsOf(uid, ref.resource.namespaced ? ref.namespace : undefined);
+    const deps = this.dependentsOf(uid);
     let blocking = 0;
     for (const { resource, object } of deps) {
       const myRef = ((object.metadata.ownerReferences ?? []) as Obj[]).find((r) => r.uid === uid);
@@ -139,7 +158,7 @@ export class GarbageCollector {
   /** Orphan propagation: strip references to the owner from all its dependents now. */
   orphan(owner: Obj): void {
     const uid = owner.metadata.uid as string;
-    for (const { resource, object } of this.dependentsOf(uid, owner.metadata.namespace)) {
+    for (const { resource, object } of this.dependentsOf(uid)) {
       this.registry.mutate(resource, object.metadata.namespace, object.metadata.name, (o) => {
         o.metadata.ownerReferences = ((o.metadata.ownerReferences ?? []) as Obj[]).filter((r) => r.uid !== uid);
         if (o.metadata.ownerReferences.length === 0) delete o.metadata.ownerReferences;

@@ -61,7 +61,7 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
   const kubelet = new Kubelet(registry, clock, options.execCommands ?? false);
   const controller = new JobController(registry, clock, kubelet, events, () => minor);
   registry.hooks.beforeCreate = (r, namespace, obj) => {
-    if (r === R.jobs && namespace !== undefined) faults.checkJobQuota(obj.metadata?.name ?? "", store.list(R.jobs, namespace).length);
+    if (r === R.jobs && namespace !== undefined) faults.checkJobQuota(obj.metadata?.name ?? "", store.scan(R.jobs, namespace).length);
   };
   store.subscribe((e) => {
     gc.onEvent(e);

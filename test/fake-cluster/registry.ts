@@ -124,9 +124,9 @@ export class Registry {
     }
     const keyOf = (o: Obj): string => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
     const all = this.store
-      .list(r, namespace)
-      .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o))
-      .filter((o) => start === "" || keyOf(o) > start);
+      .scan(r, namespace)
+      .filter((o) => (start === "" || keyOf(o) > start) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o))
+      .sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
     const items = opts.limit && opts.limit > 0 ? all.slice(0, opts.limit) : all;
     const metadata: Obj = { resourceVersion: rv };
     if (items.length < all.length) {
@@ -138,11 +138,12 @@ export class Registry {
       kind: `${r.kind}List`,
       apiVersion: apiVersionOf(r),
       metadata,
-      items: items.map((o) => ({ ...o, apiVersion: undefined, kind: undefined })).map((o) => {
-        // Items of a typed list carry no apiVersion/kind, as the apiserver encodes them.
-        delete o.apiVersion;
-        delete o.kind;
-        return o;
+      // Items of a typed list carry no apiVersion/kind, as the apiserver encodes them.
+      items: items.map((o) => {
+        const c = clone(o);
+        delete c.apiVersion;
+        delete c.kind;
+        return c;
       }),
     };
   }
@@ -449,7 +450,7 @@ export class Registry {
   finishNamespace(name: string): boolean {
     const ns = this.store.get(R.namespaces, undefined, name);
     if (!ns?.metadata.deletionTimestamp) return false;
-    for (const r of RESOURCES) if (r.namespaced && this.store.list(r, name).length > 0) return false;
+    for (const r of RESOURCES) if (r.namespaced && this.store.scan(r, name).length > 0) return false;
     this.store.remove(R.namespaces, undefined, name);
     return true;
   }

@@ -26,7 +26,8 @@ function keyOf(namespace: string | undefined, name: string): string {
 
 export class Store {
   private rv = 1;
-  private readonly objects = new Map<string, Map<string, Obj>>();
+  /** type → namespace ("" for cluster-scoped) → name → object */
+  private readonly objects = new Map<string, Map<string, Map<string, Obj>>>();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<StoreListener>();
 
@@ -42,7 +43,7 @@ export class Store {
     return first === undefined ? this.rv : first.rv - 1;
   }
 
-  private table(r: ResourceType): Map<string, Obj> {
+  private table(r: ResourceType): Map<string, Map<string, Obj>> {
     const k = `${r.group}/${r.name}`;
     let t = this.objects.get(k);
     if (!t) {
@@ -52,30 +53,39 @@ export class Store {
     return t;
   }
 
+  private bucket(r: ResourceType, namespace: string | undefined, create: boolean): Map<string, Obj> | undefined {
+    const t = this.table(r);
+    const ns = r.namespaced ? (namespace ?? "") : "";
+    let b = t.get(ns);
+    if (!b && create) {
+      b = new Map();
+      t.set(ns, b);
+    }
+    return b;
+  }
+
   get(r: ResourceType, namespace: string | undefined, name: string): Obj | undefined {
-    const o = this.table(r).get(keyOf(r.namespaced ? namespace : undefined, name));
+    const o = this.bucket(r, namespace, false)?.get(name);
     return o === undefined ? undefined : clone(o);
+  }
+
+  /**
+   * The stored objects themselves (not copies), in no particular order: for read-only
+   * scans that then copy only what they keep.
+   */
+  scan(r: ResourceType, namespace?: string): Obj[] {
+    const t = this.table(r);
+    if (namespace !== undefined && r.namespaced) return [...(t.get(namespace)?.values() ?? [])];
+    const out: Obj[] = [];
+    for (const b of t.values()) out.push(...b.values());
+    return out;
   }
 
   /** All objects of a type (in one namespace when given), sorted by namespace then name. */
   list(r: ResourceType, namespace?: string): Obj[] {
-    const out: Obj[] = [];
-    for (const o of this.table(r).values()) {
-      if (namespace !== undefined && r.namespaced && o.metadata.namespace !== namespace) continue;
-      out.push(clone(o));
-    }
+    const out = this.scan(r, namespace);
     out.sort((a, b) => keyOf(a.metadata.namespace, a.metadata.name).localeCompare(keyOf(b.metadata.namespace, b.metadata.name)));
-    return out;
-  }
-
-  /** Objects of every type, for the garbage collector's owner lookups. */
-  *allObjects(): Generator<{ resource: ResourceType; object: Obj }> {
-    for (const t of this.objects.values()) {
-      for (const o of t.values()) {
-        const r = o.__resource as ResourceType | undefined;
-        if (r) yield { resource: r, object: o };
-      }
-    }
+    return out.map((o) => clone(o));
   }
 
   private stamp(r: ResourceType, obj: Obj): Obj {
@@ -86,41 +96,33 @@ export class Store {
     return obj;
   }
 
-  private strip(obj: Obj): Obj {
-    const copy = clone(obj);
-    delete copy.__resource;
-    return copy;
-  }
-
   insert(r: ResourceType, obj: Obj): Obj {
     const stored = this.stamp(r, clone(obj));
-    this.table(r).set(keyOf(r.namespaced ? stored.metadata.namespace : undefined, stored.metadata.name), stored);
-    Object.defineProperty(stored, "__resource", { value: r, enumerable: false, configurable: true });
+    this.bucket(r, stored.metadata.namespace, true)?.set(stored.metadata.name, stored);
+    const out = clone(stored);
     this.emit({ rv: this.rv, type: "ADDED", resource: r, object: clone(stored) });
-    return clone(stored);
+    return out;
   }
 
   replace(r: ResourceType, obj: Obj): Obj {
-    const t = this.table(r);
-    const k = keyOf(r.namespaced ? obj.metadata.namespace : undefined, obj.metadata.name);
-    const previous = t.get(k);
+    const b = this.bucket(r, obj.metadata.namespace, true);
+    const previous = b?.get(obj.metadata.name);
     const stored = this.stamp(r, clone(obj));
-    t.set(k, stored);
-    Object.defineProperty(stored, "__resource", { value: r, enumerable: false, configurable: true });
-    this.emit({ rv: this.rv, type: "MODIFIED", resource: r, object: clone(stored), previous: previous === undefined ? undefined : clone(previous) });
-    return clone(stored);
+    b?.set(stored.metadata.name, stored);
+    const out = clone(stored);
+    this.emit({ rv: this.rv, type: "MODIFIED", resource: r, object: clone(stored), previous });
+    return out;
   }
 
   remove(r: ResourceType, namespace: string | undefined, name: string): Obj | undefined {
-    const t = this.table(r);
-    const k = keyOf(r.namespaced ? namespace : undefined, name);
-    const previous = t.get(k);
-    if (previous === undefined) return undefined;
-    t.delete(k);
+    const b = this.bucket(r, namespace, false);
+    const previous = b?.get(name);
+    if (previous === undefined || !b) return undefined;
+    b.delete(name);
     this.rv += 1;
     const gone = clone(previous);
     gone.metadata.resourceVersion = String(this.rv);
-    this.emit({ rv: this.rv, type: "DELETED", resource: r, object: clone(gone), previous: clone(previous) });
+    this.emit({ rv: this.rv, type: "DELETED", resource: r, object: clone(gone), previous });
     return gone;
   }
 
@@ -135,9 +137,8 @@ export class Store {
     return () => this.listeners.delete(listener);
   }
 
+  /** Stored objects are replaced, never mutated, so events can share them read-only. */
   private emit(event: StoreEvent): void {
-    event.object = this.strip(event.object);
-    if (event.previous !== undefined) event.previous = this.strip(event.previous);
     this.history.push(event);
     if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
     for (const l of [...this.listeners]) l(event);

@@ -93,7 +93,7 @@ export class WatchHub {
 
     const lastRv = this.store.resourceVersion;
     if (rvParam === "" || rvParam === "0" || sendInitial) {
-      for (const o of this.store.list(r, namespace)) if (matches(o)) write("ADDED", withKind(o));
+      for (const o of this.store.list(r, namespace).filter(matches)) write("ADDED", withKind(o));
       if (sendInitial && bookmarks) {
         write("BOOKMARK", { kind: r.kind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: lastRv, annotations: { "k8s.io/initial-events-end": "true" } } });
       }
