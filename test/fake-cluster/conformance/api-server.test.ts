@@ -27,6 +27,13 @@
  * - K: staging/src/k8s.io/apimachinery/pkg/labels/selector.go — equality and set-based
  *   selectors (in, notin, !key, key); K: pkg/registry/batch/job/strategy.go
  *   JobToSelectableFields — field selectors metadata.name, metadata.namespace, status.successful.
+ * - validation.go validateJob — an Indexed job's `<name>-<completions-1>` must be a DNS label:
+ *   `will not able to create pod with invalid DNS label: <name>-<n>`.
+ * - K: staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go — client-side apply stores
+ *   kubectl.kubernetes.io/last-applied-configuration and prints "configured" on a change.
+ * - K: staging/src/k8s.io/apimachinery/pkg/util/managedfields/internal/conflict.go —
+ *   `Apply failed with 1 conflict: conflict with "<manager>" ...: .spec.parallelism`;
+ *   --force-conflicts takes the field over.
  * - K: staging/src/k8s.io/apiserver/pkg/storage/names/generate.go — generateName + 5 chars.
  * - K: plugin/pkg/admission/namespace/lifecycle/admission.go — creates in a missing namespace
  *   are NotFound `namespaces "x" not found`.
@@ -258,5 +265,50 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(inNs.metadata.namespace).toBe(ns);
     const all = JSON.parse(await kubectlOk(cluster, ["get", "jobs", "-A", "-o", "json"])) as List<Job>;
     expect(all.items.some((j) => j.metadata.name === name && j.metadata.namespace === ns)).toBe(true);
+  });
+
+  it("Indexed: <name>-<completions-1> must be a DNS label (61 characters + 10 completions fits, + 11 does not)", async () => {
+    const base = `idx-${"y".repeat(57)}`;
+    expect(base.length).toBe(61);
+    const fits = await cluster.kubectl(["create", "-f", "-"], {
+      input: manifestInput(jobManifest(base, { suspend: true, completions: 10, completionMode: "Indexed" })),
+    });
+    expect(fits.exitCode, fits.stderr).toBe(0);
+    const name = `idz-${"y".repeat(57)}`;
+    const r = await cluster.kubectl(["create", "-f", "-"], {
+      input: manifestInput(jobManifest(name, { suspend: true, completions: 11, completionMode: "Indexed" })),
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`The Job "${name}" is invalid`);
+    expect(r.stderr).toContain(`will not able to create pod with invalid DNS label: ${name}-10`);
+  });
+
+  it("client-side apply: last-applied-configuration annotation; a changed mutable field is \"configured\"", async () => {
+    const name = uniqueName("applycfg");
+    await kubectlOk(cluster, ["apply", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, completions: 3, parallelism: 1 })));
+    const job = await mustGetJob(cluster, name);
+    const lastApplied = job.metadata.annotations?.["kubectl.kubernetes.io/last-applied-configuration"];
+    expect(lastApplied, "last-applied-configuration annotation").toBeDefined();
+    expect((JSON.parse(lastApplied ?? "{}") as Job).spec.parallelism).toBe(1);
+    const out = await kubectlOk(cluster, ["apply", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, completions: 3, parallelism: 2 })));
+    expect(out.trim()).toBe(`job.batch/${name} configured`);
+    const after = await mustGetJob(cluster, name);
+    expect(after.spec.parallelism).toBe(2);
+    expect(after.metadata.generation).toBe(2);
+  });
+
+  it("server-side apply over a field another manager set: conflict, then --force-conflicts takes it", async () => {
+    const name = uniqueName("ssaconf");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, parallelism: 1 })));
+    const input = manifestInput(jobManifest(name, { suspend: true, parallelism: 2 }));
+    const r = await cluster.kubectl(["apply", "--server-side", "-f", "-"], { input });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("Apply failed with 1 conflict");
+    expect(r.stderr).toContain('conflict with "kubectl-create"');
+    expect(r.stderr).toContain(".spec.parallelism");
+    expect((await mustGetJob(cluster, name)).spec.parallelism).toBe(1);
+    const forced = await kubectlOk(cluster, ["apply", "--server-side", "--force-conflicts", "-f", "-"], input);
+    expect(forced.trim()).toBe(`job.batch/${name} serverside-applied`);
+    expect((await mustGetJob(cluster, name)).spec.parallelism).toBe(2);
   });
 });

@@ -60,6 +60,11 @@ function expectCompleted(job: Job, minor: number): void {
   expect(condition(job, "Failed")).toBeUndefined();
   expect(job.status?.completionTime).toBeTruthy();
   expect(job.status?.startTime).toBeTruthy();
+  expect(Date.parse(job.status?.completionTime ?? "")).toBeGreaterThanOrEqual(Date.parse(job.status?.startTime ?? ""));
+  for (const c of job.status?.conditions ?? []) {
+    expect(c.lastProbeTime, `lastProbeTime of ${c.type}`).toBeTruthy();
+    expect(c.lastTransitionTime, `lastTransitionTime of ${c.type}`).toBeTruthy();
+  }
   expect(job.status?.active ?? 0).toBe(0);
   expect(job.status?.ready, "status.ready is always written").toBe(0);
   if (minor >= 29) expect(job.status?.terminating, "status.terminating (JobPodReplacementPolicy)").toBe(0);
@@ -134,6 +139,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
       expect(pods).toHaveLength(10);
       for (const pod of pods) {
         expect(pod.metadata.name).toMatch(new RegExp(`^${name}-${SUFFIX}$`));
+        expect(pod.metadata.generateName).toBe(`${name}-`);
         expect(pod.status?.phase).toBe("Succeeded");
         const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
         expect(terminated?.exitCode).toBe(0);
@@ -304,5 +310,21 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
       expect(rows).toHaveLength(1);
       expect((rows[0] ?? "").trim().split(/\s+/).slice(1, 4)).toEqual(["0/1", status, "0"]);
     }
+  }, 45_000);
+
+  it("a 63-character job name: pod names cut the prefix to 58 characters; running pods carry the tracking finalizer", async () => {
+    const name = `long-${"z".repeat(58)}`;
+    expect(name.length).toBe(63);
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "400s" })));
+    const running = await waitFor(
+      "the pod to run",
+      async () => (await listPods(cluster, `job-name=${name}`)).find((p) => p.status?.phase === "Running"),
+      15_000,
+    );
+    expect(running.metadata.name).toMatch(new RegExp(`^${`${name}-`.slice(0, 58)}${SUFFIX}$`));
+    expect(running.metadata.name.length).toBe(63);
+    expect(running.metadata.finalizers ?? []).toContain("batch.kubernetes.io/job-tracking");
+    const job = await waitForJobFinished(cluster, name, 30_000);
+    expectCompleted(job, minor);
   }, 45_000);
 });

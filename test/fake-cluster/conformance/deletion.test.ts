@@ -30,7 +30,6 @@ import {
   listJobs,
   listPods,
   manifestInput,
-  mustGetJob,
   requestCount,
   uniqueName,
   waitFor,
@@ -128,9 +127,9 @@ describe.each(VERSIONS)("Deleting Jobs with kubectl 1.%i", (minor) => {
     try {
       await waitForWatches(cluster, "jobs", before + 1);
       await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { ttlSecondsAfterFinished: 5, runTime: "50s" })));
-      const job = await mustGetJob(cluster, name);
-      expect(job.spec.ttlSecondsAfterFinished).toBe(5);
       await waitForJobGone(cluster, name, 20_000);
+      expect(watch.events[0]?.type).toBe("ADDED");
+      expect(watch.events[0]?.object.spec.ttlSecondsAfterFinished).toBe(5);
       await waitFor("the DELETED event", () => watch.events.some((e) => e.type === "DELETED"), 5_000);
       const finishedAt = watch.events.findIndex((e) => condition(e.object, "Complete") !== undefined);
       const deletedAt = watch.events.findIndex((e) => e.type === "DELETED");

@@ -90,7 +90,7 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
     await kubectlOk(
       cluster,
       ["create", "-f", "-"],
-      manifestInput(jobManifest(name, { completions: 6, parallelism: 6, runTime: "200s", log: "start $POD_NAME\nend $POD_NAME" })),
+      manifestInput(jobManifest(name, { completions: 6, parallelism: 6, runTime: "400s", log: "start $POD_NAME\nend $POD_NAME" })),
     );
     const pods = await waitFor(
       "6 running pods",

@@ -21,6 +21,7 @@ import {
   jobManifest,
   kubectlOk,
   listJobs,
+  getJob,
   manifestInput,
   mustGetJob,
   uniqueName,
@@ -145,4 +146,15 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
       await watch.stop();
     }
   }, 60_000);
+
+  it("kubectl wait --for=delete: returns once the job is gone; a missing job is already deleted (exit 0)", async () => {
+    const name = uniqueName("waitdel");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "1h" })));
+    await kubectlOk(cluster, ["delete", "job", name, "--wait=false"]);
+    const r = await cluster.kubectl(["wait", "--for=delete", `job/${name}`, "--timeout=30s"], { timeoutMs: 40_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(await getJob(cluster, name)).toBeUndefined();
+    const missing = await cluster.kubectl(["wait", "--for=delete", `job/${uniqueName("never")}`, "--timeout=5s"]);
+    expect(missing.exitCode, missing.stderr).toBe(0);
+  }, 45_000);
 });
