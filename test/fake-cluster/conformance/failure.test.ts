@@ -43,8 +43,8 @@ import {
   type Pod,
 } from "./helpers";
 
-/** Big enough that scaled backoff delays (10 s -> 500 ms, 20 s -> 1 s) dwarf process noise. */
-const TIME_SCALE = 0.05;
+/** Big enough that scaled backoff delays (10 s -> 1 s, 20 s -> 2 s) dwarf process noise. */
+const TIME_SCALE = 0.1;
 
 function expectFailed(job: Job, minor: number, reason: string, message: string): void {
   const failed = condition(job, "Failed");
