@@ -148,7 +148,8 @@ export class JobController {
       }
       const owner = after ?? before ?? controllerRef(e.object);
       if (owner && this.liveJobs.has(owner.uid)) this.enqueue(ns, owner.name);
-      else if (e.type !== "DELETED" && (e.object.metadata.finalizers ?? []).includes(TRACKING_FINALIZER)) this.enqueue(ns, `${ORPHAN}${podName}`);
+      const orphan = !after || !this.liveJobs.has(after.uid);
+      if (e.type !== "DELETED" && orphan && (e.object.metadata.finalizers ?? []).includes(TRACKING_FINALIZER)) this.enqueue(ns, `${ORPHAN}${podName}`);
     }
   }
 
