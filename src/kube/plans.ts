@@ -78,8 +78,9 @@ export function deleteByNamePlan(target: KubeTarget, resource: string, names: st
   return plan(target, ["delete", resource, ...names, `--cascade=${cascade}`, "--ignore-not-found", "--wait=false"], purpose);
 }
 
-export function logsPlan(target: KubeTarget, pod: string, options: { follow?: boolean; container?: string }): KubectlPlan {
+export function logsPlan(target: KubeTarget, pod: string, options: { follow?: boolean; container?: string; tail?: number }): KubectlPlan {
   const args = ["logs", pod, "--timestamps=false"];
+  if (options.tail !== undefined) args.push(`--tail=${options.tail}`);
   if (options.container) args.push("-c", options.container);
   else args.push("--all-containers=true");
   if (options.follow) args.push("-f");
