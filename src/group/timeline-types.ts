@@ -56,11 +56,20 @@ export interface TimelineFigures {
   makespanMs: number;
   pods: number;
   failedPods: number;
-  /** Pods beyond each member's first (retries and further completions are not told apart by pods alone; see `retries`). */
+  /**
+   * Pods beyond each member's first (retries and further completions are not told apart by
+   * pods alone, so a member's spec.completions, when known, counts as needed pods first).
+   */
   retries: number;
+  /** Container restarts in place (restartPolicy OnFailure), over all pods. */
+  restarts?: number;
+  /** Pods deleted before they finished. */
+  deletedPods?: number;
   coldStart: Stats;
   runTime: Stats;
   peakConcurrency: number;
+  /** Most pods active at once (pending or running): what the parallelism limit caps. */
+  peakActive?: number;
   meanConcurrency: number;
   /** Sum over members of their parallelism (the most pods the group may run at once). */
   parallelismLimit: number;
