@@ -34,6 +34,10 @@
  * - K: staging/src/k8s.io/apimachinery/pkg/util/managedfields/internal/conflict.go —
  *   `Apply failed with 1 conflict: conflict with "<manager>" ...: .spec.parallelism`;
  *   --force-conflicts takes the field over.
+ * - K: staging/src/k8s.io/kubectl/pkg/cmd/create/create_job.go — container named after the
+ *   job, restartPolicy Never; sent through the typed (protobuf) client.
+ * - K: staging/src/k8s.io/apiserver/pkg/storage/cacher + etcd3 store — limit/continue paging
+ *   (kubectl get --chunk-size).
  * - K: staging/src/k8s.io/apiserver/pkg/storage/names/generate.go — generateName + 5 chars.
  * - K: plugin/pkg/admission/namespace/lifecycle/admission.go — creates in a missing namespace
  *   are NotFound `namespaces "x" not found`.
@@ -310,5 +314,24 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     const forced = await kubectlOk(cluster, ["apply", "--server-side", "--force-conflicts", "-f", "-"], input);
     expect(forced.trim()).toBe(`job.batch/${name} serverside-applied`);
     expect((await mustGetJob(cluster, name)).spec.parallelism).toBe(2);
+  });
+
+  it("kubectl create job --image: container named after the job, restartPolicy Never", async () => {
+    const name = uniqueName("imp");
+    const out = await kubectlOk(cluster, ["create", "job", name, "--image=busybox:1.36", "--", "sh", "-c", "echo hi"]);
+    expect(out.trim()).toBe(`job.batch/${name} created`);
+    const job = await mustGetJob(cluster, name);
+    expect(job.spec.template.spec.restartPolicy).toBe("Never");
+    expect(job.spec.template.spec.containers[0]?.name).toBe(name);
+    expect(job.spec.template.spec.containers[0]?.image).toBe("busybox:1.36");
+    expect(job.spec.template.spec.containers[0]?.command).toEqual(["sh", "-c", "echo hi"]);
+  });
+
+  it("paged lists: kubectl get --chunk-size=2 returns every job", async () => {
+    const group = uniqueName("page");
+    const names = [1, 2, 3, 4, 5].map((i) => uniqueName(`page${i}`));
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(...names.map((n) => jobManifest(n, { suspend: true, labels: { group } }))));
+    const out = await kubectlOk(cluster, ["get", "jobs", "-l", `group=${group}`, "--chunk-size=2", "-o", "name"]);
+    expect(out.trim().split("\n").sort()).toEqual(names.map((n) => `job.batch/${n}`).sort());
   });
 });

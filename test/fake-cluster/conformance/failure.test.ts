@@ -16,6 +16,8 @@
  *   "Container <c> for pod <ns>/<pod> failed with exit code <n> matching FailJob rule at index
  *   <i>", announced by FailureTarget on every version that has podFailurePolicy (1.26+);
  *   Ignore: the failure is not counted in status.failed nor toward backoffLimit.
+ * - job_controller.go isPodFailed — a deleted pod that had not succeeded counts as failed
+ *   (podReplacementPolicy TerminatingOrFailed, the default) and is replaced.
  * - job_controller.go recordJobFinished — a Warning event with the failure reason and message.
  * - W: content/en/docs/concepts/workloads/controllers/job.md — "Pod backoff failure policy",
  *   "Job termination and cleanup".
@@ -197,4 +199,24 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
     expect(job.status?.succeeded).toBe(1);
     expect(await listPods(cluster, `job-name=${name}`)).toHaveLength(2);
   }, 45_000);
+
+  it("a running pod deleted by hand counts as failed and is replaced; the job still completes", async () => {
+    const name = uniqueName("evict");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "30s" })));
+    const pod = await waitFor(
+      "the pod to run",
+      async () => (await listPods(cluster, `job-name=${name}`)).find((p) => p.status?.phase === "Running"),
+      15_000,
+    );
+    const running = await kubectlOk(cluster, ["get", "pods", "-l", `job-name=${name}`, "--field-selector", "status.phase=Running", "-o", "name"]);
+    expect(running.trim()).toBe(`pod/${pod.metadata.name}`);
+    await kubectlOk(cluster, ["delete", "pod", pod.metadata.name], undefined, 40_000);
+    const job = await waitForJobFinished(cluster, name, 40_000);
+    expect(condition(job, "Complete"), JSON.stringify(job.status)).toBeDefined();
+    expect(job.status?.failed).toBe(1);
+    expect(job.status?.succeeded).toBe(1);
+    const pods = await listPods(cluster, `job-name=${name}`);
+    expect(pods.map((p) => p.metadata.name)).not.toContain(pod.metadata.name);
+    expect(pods).toHaveLength(1);
+  }, 60_000);
 });

@@ -7,6 +7,8 @@
  *   container's log ends, at most --max-log-requests (5) streams when following a selector.
  * - K: staging/src/k8s.io/kubectl/pkg/polymorphichelpers/logsforobject.go — `logs job/J`
  *   finds a pod through the Job's spec.selector.
+ * - K: pkg/kubelet/kuberuntime/logs + staging/src/k8s.io/cri-client logs — --tail=N keeps the
+ *   last N lines; --timestamps prefixes each line with an RFC 3339 (nanosecond) time.
  * - K: pkg/kubelet/kubelet_pods.go — validateContainerLogStatus: `container "c" in pod "p"
  *   is waiting to start: <reason>` (400) for a container that has not started.
  */
@@ -109,5 +111,19 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
     const lines = r.stdout.trimEnd().split("\n").sort();
     const expected = pods.flatMap((p) => [`[pod/${p.metadata.name}/main] start ${p.metadata.name}`, `[pod/${p.metadata.name}/main] end ${p.metadata.name}`]).sort();
     expect(lines).toEqual(expected);
+  }, 45_000);
+
+  it("kubectl logs --tail=2 and --timestamps", async () => {
+    const name = uniqueName("tail");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "5s", log: "one\ntwo\nthree\nfour" })));
+    await waitForJobFinished(cluster, name, 30_000);
+    const pod = (await listPods(cluster, `job-name=${name}`))[0]?.metadata.name ?? "";
+    expect(await kubectlOk(cluster, ["logs", pod, "--tail=2"])).toBe("three\nfour\n");
+    const stamped = (await kubectlOk(cluster, ["logs", pod, "--timestamps"])).trimEnd().split("\n");
+    expect(stamped).toHaveLength(4);
+    const words = ["one", "two", "three", "four"];
+    stamped.forEach((line, i) => {
+      expect(line).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z ${words[i]}$`));
+    });
   }, 45_000);
 });

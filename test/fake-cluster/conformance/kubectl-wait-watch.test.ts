@@ -157,4 +157,23 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
     const missing = await cluster.kubectl(["wait", "--for=delete", `job/${uniqueName("never")}`, "--timeout=5s"]);
     expect(missing.exitCode, missing.stderr).toBe(0);
   }, 45_000);
+
+  it("kubectl get -w lists, then watches from the list's resourceVersion: one ADDED per existing job", async () => {
+    const group = uniqueName("rvgrp");
+    const name = uniqueName("rv");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { labels: { group } })));
+    await waitForJobFinished(cluster, name, 30_000);
+    const before = requestCount(cluster, "watch", "jobs");
+    const watch = new WatchRecorder<Job>(cluster, ["get", "jobs", "-l", `group=${group}`]);
+    try {
+      await waitForWatches(cluster, "jobs", before + 1);
+      await waitFor("the listed job", () => watch.events.length > 0, 10_000);
+      // Give a replaying server time to show itself.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(watch.events.map((e) => e.type)).toEqual(["ADDED"]);
+      expect(condition(watch.events[0]?.object ?? ({} as Job), "Complete")).toBeDefined();
+    } finally {
+      await watch.stop();
+    }
+  }, 45_000);
 });
