@@ -226,6 +226,11 @@ export class JobController {
       const p = this.registry.tryGet(R.pods, namespace, podName);
       if (p && controllerRef(p)?.uid === uid) pods.push(p);
     }
+    if (job.metadata.deletionTimestamp) {
+      // A Job being deleted (foreground) is not synced; its pods are let go.
+      for (const p of pods) this.removeFinalizer(p);
+      return;
+    }
     const st = this.state(job);
     const spec = job.spec ?? {};
     const status: Obj = clone(job.status ?? {});

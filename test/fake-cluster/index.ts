@@ -22,8 +22,11 @@ import { WatchHub } from "./watch";
 
 export * from "./types";
 
-/** Events kept for watches from an older resourceVersion; older ones get 410 Expired. */
-const DEFAULT_WATCH_HISTORY = 1000;
+/**
+ * Events kept for watches from an older resourceVersion (at most this many, and none older
+ * than 75 s); a watch from before them gets 410 Expired.
+ */
+const DEFAULT_WATCH_HISTORY = 100_000;
 
 export function kubeconfigYaml(url: string, token: string): string {
   return [

@@ -31,7 +31,16 @@ export class Store {
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<StoreListener>();
 
-  constructor(private readonly historySize: number) {}
+  /**
+   * historySize caps the kept events; events older than maxAgeMs go too, like the
+   * apiserver's watch cache, which keeps about the last 75 seconds.
+   */
+  constructor(
+    private readonly historySize: number,
+    private readonly maxAgeMs = 75_000,
+  ) {}
+
+  private readonly times: number[] = [];
 
   get resourceVersion(): string {
     return String(this.rv);
@@ -139,8 +148,17 @@ export class Store {
 
   /** Stored objects are replaced, never mutated, so events can share them read-only. */
   private emit(event: StoreEvent): void {
+    const now = Date.now();
     this.history.push(event);
-    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    this.times.push(now);
+    let drop = Math.max(0, this.history.length - this.historySize);
+    // Old events go only beyond a floor of recent ones, as the watch cache keeps a minimum capacity.
+    const floor = Math.min(this.historySize, 1000);
+    while (this.times.length - drop > floor && (this.times[drop] ?? now) < now - this.maxAgeMs) drop++;
+    if (drop > 0) {
+      this.history.splice(0, drop);
+      this.times.splice(0, drop);
+    }
     for (const l of [...this.listeners]) l(event);
   }
 

@@ -14,7 +14,7 @@ export interface FakeClusterOptions {
   minorVersion?: number;
   /** Where to write the kubeconfig; default a fresh temporary directory removed by stop(). */
   kubeconfigPath?: string;
-  /** Watch events kept for resuming from an older resourceVersion; a watch from before them gets 410 Expired. Default 1000. */
+  /** Watch events kept for resuming from an older resourceVersion (beyond the last 1000, none older than 75 s); a watch from before them gets 410 Expired. Default 100000. */
   watchHistory?: number;
 }
 
