@@ -178,6 +178,17 @@ export function buildProgram(): Command {
       await runDelete(group, options);
     });
 
+  withTargetOptions(program.command("timeline").description("when each pod of GROUP waited and ran, on one time axis, with figures and hints").argument("<group>"))
+    .option("--width <n>", "columns to draw in (default: the terminal's width, or 100)")
+    .option("--limit <n>", "at most N rows of pods; the rest are counted")
+    .option("--compact", "concurrency over time instead of a row per pod (automatic when the rows would not fit the terminal)", false)
+    .option("--watch", "redraw every second until the group finishes; Ctrl-C stops", false)
+    .addOption(new Option("-o, --output <format>", "the drawing, or the timeline as JSON").choices(["text", "json"]).default("text"))
+    .action(async (group: string, options) => {
+      const { runTimeline } = await import("./commands/timeline");
+      await runTimeline(group, options);
+    });
+
   program
     .command("templates")
     .description("list the built-in templates, with what each is for")
