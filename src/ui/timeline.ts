@@ -116,6 +116,17 @@ function wrap(text: string, width: number, indent: string, style?: Style): Line[
   return lines.map((l) => clip(l, width));
 }
 
+/** Joins neighbouring segments of one style, so a bar is one colour code, not one per cell. */
+function merge(line: Line): Line {
+  const out: Line = [];
+  for (const seg of line) {
+    const last = out.at(-1);
+    if (last && last.style === seg.style) last.text += seg.text;
+    else out.push({ ...seg });
+  }
+  return out;
+}
+
 function render(lines: Line[], width: number, colour: boolean): string {
   const chalk = new Chalk({ level: colour ? 1 : 0 });
   const paint: Record<Style, (s: string) => string> = {
@@ -131,7 +142,7 @@ function render(lines: Line[], width: number, colour: boolean): string {
   };
   return lines
     .map((line) =>
-      clip(line, width)
+      merge(clip(line, width))
         .map((s) => (s.style && colour ? paint[s.style](s.text) : s.text))
         .join("")
         .trimEnd(),
