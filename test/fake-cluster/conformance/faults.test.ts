@@ -90,4 +90,28 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
     cluster.clearFaults();
     for (const n of names) expect(await getJob(cluster, n), n).toBeDefined();
   }, 60_000);
+
+  it("500 without Retry-After on a get: no retry, kubectl fails with InternalError", async () => {
+    const name = uniqueName("err500");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
+    cluster.setFaults({ failNext: { count: 1, status: 500, verbs: ["get"], resources: ["jobs"] } });
+    cluster.resetCounts();
+    const r = await cluster.kubectl(["get", "job", name, "-o", "name"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("Error from server (InternalError)");
+    expect(requestCount(cluster, "get", "jobs")).toBe(1);
+  }, 30_000);
+
+  it("429 with Retry-After on a delete: kubectl delete -l retries and the job goes", async () => {
+    const group = uniqueName("delretry");
+    const name = uniqueName("delretry");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, labels: { group } })));
+    cluster.setFaults({ failNext: { count: 1, status: 429, retryAfterSeconds: 1, verbs: ["delete"], resources: ["jobs"] } });
+    cluster.resetCounts();
+    const out = await kubectlOk(cluster, ["delete", "job", "-l", `group=${group}`], undefined, 30_000);
+    expect(out.trim()).toBe(`job.batch "${name}" deleted`);
+    expect(requestCount(cluster, "delete", "jobs")).toBe(2);
+    cluster.clearFaults();
+    expect(await getJob(cluster, name)).toBeUndefined();
+  }, 30_000);
 });

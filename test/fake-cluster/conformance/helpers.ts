@@ -247,6 +247,8 @@ export function sleep(ms: number): Promise<void> {
 /**
  * Polls `fn` until it returns something other than undefined/false, at most `timeoutMs`.
  * Fails with `what` and the last value or error seen, so a stuck wait says why.
+ * The interval grows by half each round up to 800 ms: most checks spawn kubectl, and two
+ * cores are shared with the cluster and the other test file.
  */
 export async function waitFor<T>(
   what: string,
@@ -256,6 +258,7 @@ export async function waitFor<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = undefined;
+  let delay = intervalMs;
   for (;;) {
     try {
       const value = await fn();
@@ -268,7 +271,8 @@ export async function waitFor<T>(
       const detail = last instanceof Error ? last.message : JSON.stringify(last);
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${detail})`);
     }
-    await sleep(intervalMs);
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+    delay = Math.min(delay * 1.5, Math.max(800, intervalMs));
   }
 }
 
