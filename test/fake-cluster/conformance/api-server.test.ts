@@ -60,6 +60,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     if (cluster) await cluster.stop();
   });
 
+  // /version picks the client (K: staging/src/k8s.io/client-go/discovery/discovery_client.go ServerVersion).
   it("the dispatcher runs the kubectl matching the server's /version", async () => {
     const out = await kubectlOk(cluster, ["version", "-o", "json"]);
     const v = JSON.parse(out) as { clientVersion?: { minor?: string }; serverVersion?: { major?: string; minor?: string } };
@@ -69,6 +70,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(Number.parseInt(v.clientVersion?.minor ?? "", 10)).toBe(minor);
   });
 
+  // K: pkg/apis/batch/v1/defaults.go; K: pkg/registry/batch/job/strategy.go generateSelector.
   it("defaults, generated selector and the controller-uid / job-name labels", async () => {
     const name = uniqueName("defaults");
     const out = await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name)));
@@ -91,6 +93,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     });
   });
 
+  // K: pkg/apis/batch/validation/validation.go (job-name label value); apimachinery IsValidLabelValue.
   it("a name longer than 63 characters is refused with 422 (the job-name label)", async () => {
     const name = `long-${"x".repeat(59)}`;
     expect(name.length).toBe(64);
@@ -101,6 +104,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(await getJob(cluster, name)).toBeUndefined();
   });
 
+  // K: pkg/apis/batch/validation/validation.go validateJobSpec (NotSupported: OnFailure, Never).
   it("restartPolicy Always is refused with 422", async () => {
     const name = uniqueName("always");
     const r = await cluster.kubectl(["create", "-f", "-"], { input: manifestInput(jobManifest(name, { restartPolicy: "Always" })) });
@@ -110,6 +114,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(await getJob(cluster, name)).toBeUndefined();
   });
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go; validation.go ValidateJobSpecUpdate (template immutable).
   it("kubectl apply twice: created, then unchanged; a changed pod template is immutable", async () => {
     const name = uniqueName("apply");
     const manifest = jobManifest(name, { suspend: true });
@@ -128,6 +133,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(job.metadata.generation).toBe(1);
   });
 
+  // K: staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go NewAlreadyExists.
   it("kubectl create of an existing Job: AlreadyExists", async () => {
     const name = uniqueName("exists");
     const input = manifestInput(jobManifest(name, { suspend: true }));
@@ -138,6 +144,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(r.stderr).toContain(`jobs.batch "${name}" already exists`);
   });
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/create/create.go; apiserver dryRun=All stores nothing.
   it("--dry-run=server answers as if created and stores nothing", async () => {
     const name = uniqueName("dryrun");
     const out = await kubectlOk(cluster, ["create", "--dry-run=server", "-f", "-"], manifestInput(jobManifest(name)));
@@ -149,6 +156,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(pods.stdout.trim()).toBe("");
   });
 
+  // K: staging/src/k8s.io/apimachinery/pkg/runtime/serializer/json strict decoding; kubectl --validate=strict.
   it("an unknown field under the default (strict) validation: error `unknown field`", async () => {
     const name = uniqueName("unknown");
     const manifest = jobManifest(name) as unknown as { spec: Record<string, unknown> };
@@ -159,6 +167,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(await getJob(cluster, name)).toBeUndefined();
   });
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go ("serverside-applied").
   it("kubectl apply --server-side creates, then re-applies: serverside-applied", async () => {
     const name = uniqueName("ssa");
     const input = manifestInput(jobManifest(name, { suspend: true }));
@@ -171,6 +180,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(job.spec.suspend).toBe(true);
   });
 
+  // K: pkg/registry/batch/job/strategy.go PrepareForUpdate; validation.go ValidateJobSpecUpdate.
   it("patch: parallelism is mutable (generation 2), completions of a NonIndexed job is not", async () => {
     const name = uniqueName("patch");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, completions: 4, parallelism: 1 })));
@@ -190,6 +200,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect((await mustGetJob(cluster, name)).spec.completions).toBe(4);
   });
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/delete/delete.go.
   it("delete: a missing job is NotFound (exit 1); a selector matching nothing says No resources found (exit 0)", async () => {
     const missing = uniqueName("missing");
     const r = await cluster.kubectl(["delete", "job", missing]);
@@ -200,6 +211,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(`${none.stdout}${none.stderr}`).toContain("No resources found");
   });
 
+  // K: staging/src/k8s.io/apimachinery/pkg/labels/selector.go.
   it("label selectors: equality, inequality, set-based and existence on jobs", async () => {
     const group = uniqueName("sel");
     const a = uniqueName("sela");
@@ -224,6 +236,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(await names(`group=${group},!tier`)).toEqual([c]);
   });
 
+  // K: pkg/registry/batch/job/strategy.go SelectableFields (status.successful).
   it("field selectors on jobs: metadata.name and status.successful", async () => {
     const done = uniqueName("fsdone");
     const idle = uniqueName("fsidle");
@@ -241,6 +254,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(successful).toEqual([done]);
   }, 30_000);
 
+  // K: staging/src/k8s.io/apiserver/pkg/storage/names/generate.go.
   it("generateName: the server appends 5 characters", async () => {
     const manifest = jobManifest("", { suspend: true }) as unknown as { metadata: Record<string, unknown> };
     delete manifest.metadata.name;
@@ -253,6 +267,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(job.spec.template.metadata?.labels?.["job-name"]).toBe(m?.[1]);
   });
 
+  // K: plugin/pkg/admission/namespace/lifecycle/admission.go.
   it("namespaces: a create in a missing namespace is NotFound; jobs live in their namespace", async () => {
     const missing = uniqueName("nsmissing");
     const name = uniqueName("nsjob");
@@ -271,6 +286,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(all.items.some((j) => j.metadata.name === name && j.metadata.namespace === ns)).toBe(true);
   });
 
+  // K: pkg/apis/batch/validation/validation.go validateJob (maximumPodHostname).
   it("Indexed: <name>-<completions-1> must be a DNS label (61 characters + 10 completions fits, + 11 does not)", async () => {
     const base = `idx-${"y".repeat(57)}`;
     expect(base.length).toBe(61);
@@ -287,6 +303,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(r.stderr).toContain(`will not able to create pod with invalid DNS label: ${name}-10`);
   });
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go, patcher.go.
   it("client-side apply: last-applied-configuration annotation; a changed mutable field is \"configured\"", async () => {
     const name = uniqueName("applycfg");
     await kubectlOk(cluster, ["apply", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, completions: 3, parallelism: 1 })));
@@ -301,6 +318,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(after.metadata.generation).toBe(2);
   });
 
+  // K: staging/src/k8s.io/apimachinery/pkg/util/managedfields/internal/conflict.go.
   it("server-side apply over a field another manager set: conflict, then --force-conflicts takes it", async () => {
     const name = uniqueName("ssaconf");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, parallelism: 1 })));
@@ -316,6 +334,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect((await mustGetJob(cluster, name)).spec.parallelism).toBe(2);
   });
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/create/create_job.go.
   it("kubectl create job --image: container named after the job, restartPolicy Never", async () => {
     const name = uniqueName("imp");
     const out = await kubectlOk(cluster, ["create", "job", name, "--image=busybox:1.36", "--", "sh", "-c", "echo hi"]);
@@ -327,6 +346,7 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
     expect(job.spec.template.spec.containers[0]?.command).toEqual(["sh", "-c", "echo hi"]);
   });
 
+  // K: staging/src/k8s.io/apiserver/pkg/storage (limit / continue).
   it("paged lists: kubectl get --chunk-size=2 returns every job", async () => {
     const group = uniqueName("page");
     const names = [1, 2, 3, 4, 5].map((i) => uniqueName(`page${i}`));

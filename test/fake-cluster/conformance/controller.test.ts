@@ -110,6 +110,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     if (cluster) await cluster.stop();
   });
 
+  // K: pkg/controller/job/job_controller.go manageJob, trackJobStatusAndRemoveFinalizers.
   it("completions 10 / parallelism 3: never more than 3 active, 10 succeeded, then Complete", async () => {
     const name = uniqueName("par");
     const before = requestCount(cluster, "watch", "pods");
@@ -157,6 +158,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     }
   }, 60_000);
 
+  // K: pkg/controller/job/job_controller.go manageJob (Completions == nil).
   it("work-queue mode (completions unset, parallelism 2): two pods, Complete once they succeed", async () => {
     const name = uniqueName("wq");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { parallelism: 2, runTime: "10s" })));
@@ -170,6 +172,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     for (const pod of pods) expect(pod.status?.phase).toBe("Succeeded");
   }, 45_000);
 
+  // K: pkg/controller/job/indexed_job_utils.go; W: content/en/docs/concepts/workloads/controllers/job.md (Completion mode).
   it("Indexed completions 5: indexed names, hostname, index annotation + label + env, completedIndexes 0-4", async () => {
     const name = uniqueName("idx");
     await kubectlOk(
@@ -204,6 +207,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     expect([...seen].sort()).toEqual([0, 1, 2, 3, 4]);
   }, 45_000);
 
+  // K: pkg/controller/controller_utils.go; job_controller.go recordJobFinished.
   it("events: SuccessfulCreate per pod and Completed, from job-controller", async () => {
     const name = uniqueName("events");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 2, parallelism: 2 })));
@@ -227,6 +231,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     }
   }, 45_000);
 
+  // K: pkg/controller/job/job_controller.go syncJob (JobSuspended / JobResumed).
   it("suspend: no pods and Suspended=True; resuming runs the job and sets Suspended=False JobResumed", async () => {
     const name = uniqueName("suspend");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, runTime: "5s" })));
@@ -252,6 +257,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     expect(await listPods(cluster, `job-name=${name}`)).toHaveLength(1);
   }, 45_000);
 
+  // K: pkg/printers/internalversion/printers.go printJob.
   it("kubectl get jobs: the server's table (STATUS on 1.30+ servers, COMPLETIONS)", async () => {
     const done = uniqueName("table");
     const queue = uniqueName("tableq");
@@ -277,6 +283,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     }
   }, 45_000);
 
+  // K: pkg/controller/job/indexed_job_utils.go orderedIntervals.String.
   it("Indexed with failing indexes: completedIndexes lists the others as \"0,2,3,5\" and the job fails", async () => {
     const name = uniqueName("idxfail");
     await kubectlOk(
@@ -293,6 +300,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     expect(job.status?.failed).toBe(4);
   }, 45_000);
 
+  // K: pkg/printers/internalversion/printers.go printPod.
   it("kubectl get pods for a finished job: READY 0/1, STATUS Completed / Error", async () => {
     const ok = uniqueName("podok");
     const bad = uniqueName("podbad");
@@ -312,6 +320,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     }
   }, 45_000);
 
+  // K: staging/src/k8s.io/apiserver/pkg/storage/names/generate.go (maxGeneratedNameLength 58); job_controller.go JobTrackingFinalizer.
   it("a 63-character job name: pod names cut the prefix to 58 characters; running pods carry the tracking finalizer", async () => {
     const name = `long-${"z".repeat(58)}`;
     expect(name.length).toBe(63);

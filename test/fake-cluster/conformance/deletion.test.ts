@@ -61,6 +61,7 @@ describe.each(VERSIONS)("Deleting Jobs with kubectl 1.%i", (minor) => {
     return { group, names };
   }
 
+  // W: content/en/docs/concepts/architecture/garbage-collection.md (background).
   it("delete -l --cascade=background: the jobs are gone, their pods go after", async () => {
     const { group, names } = await finishedGroup("bg");
     const out = await kubectlOk(cluster, ["delete", "job", "-l", `group=${group}`, "--cascade=background"]);
@@ -69,6 +70,7 @@ describe.each(VERSIONS)("Deleting Jobs with kubectl 1.%i", (minor) => {
     await waitFor("the pods of background-deleted jobs to be collected", async () => (await listPods(cluster, `group=${group}`)).length === 0, 15_000);
   }, 60_000);
 
+  // W: content/en/docs/concepts/architecture/garbage-collection.md (foreground).
   it("delete -l --cascade=foreground: the pods are gone before the jobs", async () => {
     const { group, names } = await finishedGroup("fg");
     const before = requestCount(cluster, "watch", "jobs");
@@ -93,6 +95,7 @@ describe.each(VERSIONS)("Deleting Jobs with kubectl 1.%i", (minor) => {
     }
   }, 60_000);
 
+  // W: content/en/docs/concepts/architecture/garbage-collection.md; job_controller.go canRemoveFinalizer.
   it("delete --cascade=foreground of a running job: its running pods are gone when kubectl returns", async () => {
     const name = uniqueName("fgrun");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 3, parallelism: 3, runTime: "1h" })));
@@ -107,6 +110,7 @@ describe.each(VERSIONS)("Deleting Jobs with kubectl 1.%i", (minor) => {
     expect(await listPods(cluster, `job-name=${name}`)).toHaveLength(0);
   }, 60_000);
 
+  // K: pkg/controller/garbagecollector/garbagecollector.go orphanDependents.
   it("delete -l --cascade=orphan: the pods remain, without ownerReferences", async () => {
     const { group, names } = await finishedGroup("orphan");
     const out = await kubectlOk(cluster, ["delete", "job", "-l", `group=${group}`, "--cascade=orphan"]);
@@ -120,6 +124,7 @@ describe.each(VERSIONS)("Deleting Jobs with kubectl 1.%i", (minor) => {
     }
   }, 60_000);
 
+  // K: pkg/controller/ttlafterfinished/ttlafterfinished_controller.go.
   it("ttlSecondsAfterFinished: the job and its pods disappear after it finishes", async () => {
     const name = uniqueName("ttl");
     const before = requestCount(cluster, "watch", "jobs");
@@ -141,6 +146,7 @@ describe.each(VERSIONS)("Deleting Jobs with kubectl 1.%i", (minor) => {
     }
   }, 60_000);
 
+  // K: pkg/controller/ttlafterfinished/ttlafterfinished_controller.go (0 = at once).
   it("ttlSecondsAfterFinished 0: the job is deleted as soon as it finishes", async () => {
     const name = uniqueName("ttl0");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { ttlSecondsAfterFinished: 0, runTime: "20s" })));
@@ -148,6 +154,7 @@ describe.each(VERSIONS)("Deleting Jobs with kubectl 1.%i", (minor) => {
     await waitFor("the TTL-deleted job's pods to go", async () => (await listPods(cluster, `job-name=${name}`)).length === 0, 15_000);
   }, 45_000);
 
+  // K: pkg/controller/garbagecollector/garbagecollector.go attemptToDeleteItem.
   it("garbage collection: a Job owned by a ConfigMap goes when the ConfigMap is deleted", async () => {
     const cm = uniqueName("owner");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: cm }, data: { k: "v" } }));

@@ -77,6 +77,7 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
     if (cluster) await cluster.stop();
   });
 
+  // K: pkg/controller/job/job_controller.go syncJob; backoff_utils.go getRemainingTimeForFailuresCount.
   it("backoffLimit 2 with an always-failing pod: exactly 3 failed pods, BackoffLimitExceeded, growing retry delays", async () => {
     const name = uniqueName("backoff");
     const before = requestCount(cluster, "watch", "pods");
@@ -128,6 +129,7 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
     }
   }, 60_000);
 
+  // K: pkg/controller/job/job_controller.go pastActiveDeadline, deleteActivePods.
   it("activeDeadlineSeconds: Failed with DeadlineExceeded, the running pod deleted and counted as failed", async () => {
     const name = uniqueName("deadline");
     const deadlineSeconds = 10;
@@ -146,6 +148,7 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
     );
   }, 60_000);
 
+  // K: pkg/controller/job/job_controller.go pastBackoffLimitOnFailure.
   it("restartPolicy OnFailure: restarts in place count toward backoffLimit; one pod, BackoffLimitExceeded", async () => {
     const name = uniqueName("onfailure");
     const before = requestCount(cluster, "watch", "pods");
@@ -165,6 +168,7 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
     }
   }, 60_000);
 
+  // K: pkg/controller/job/pod_failure_policy.go matchPodFailurePolicy.
   it("podFailurePolicy FailJob: the first matching failure fails the job with reason PodFailurePolicy", async () => {
     const name = uniqueName("pfpfail");
     const podFailurePolicy = { rules: [{ action: "FailJob", onExitCodes: { containerName: "main", operator: "In", values: [42] } }] };
@@ -185,6 +189,7 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
     expect(job.status?.failed).toBe(1);
   }, 45_000);
 
+  // K: pkg/controller/job/pod_failure_policy.go (Ignore: countFailed false).
   it("podFailurePolicy Ignore: an ignored failure is not counted, the retry completes the job", async () => {
     const name = uniqueName("pfpignore");
     const podFailurePolicy = { rules: [{ action: "Ignore", onExitCodes: { operator: "In", values: [2] } }] };
@@ -200,6 +205,7 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
     expect(await listPods(cluster, `job-name=${name}`)).toHaveLength(2);
   }, 45_000);
 
+  // K: pkg/controller/job/job_controller.go isPodFailed.
   it("a running pod deleted by hand counts as failed and is replaced; the job still completes", async () => {
     const name = uniqueName("evict");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "30s" })));

@@ -32,6 +32,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
     if (cluster) await cluster.stop();
   });
 
+  // K: staging/src/k8s.io/client-go/rest/with_retry.go, request.go checkWait.
   it("429 with Retry-After on creates: kubectl retries and succeeds", async () => {
     const name = uniqueName("retry");
     cluster.setFaults({ failNext: { count: 2, status: 429, retryAfterSeconds: 1, verbs: ["create"], resources: ["jobs"] } });
@@ -44,6 +45,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
     expect(await getJob(cluster, name)).toBeDefined();
   }, 30_000);
 
+  // K: staging/src/k8s.io/client-go/rest/with_retry.go (5xx with Retry-After).
   it("5xx with Retry-After on a get: kubectl retries and succeeds", async () => {
     const name = uniqueName("retry5xx");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
@@ -54,6 +56,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
     expect(requestCount(cluster, "get", "jobs"), JSON.stringify(cluster.requestCounts())).toBe(2);
   }, 30_000);
 
+  // K: staging/src/k8s.io/client-go/rest/request.go checkWait (no header, no retry).
   it("429 without Retry-After: no retry, kubectl fails with TooManyRequests", async () => {
     const name = uniqueName("noretry");
     cluster.setFaults({ failNext: { count: 1, status: 429, verbs: ["create"], resources: ["jobs"] } });
@@ -66,6 +69,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
     expect(await getJob(cluster, name)).toBeUndefined();
   }, 30_000);
 
+  // K: plugin/pkg/admission/resourcequota/controller.go ("exceeded quota").
   it("jobQuota: a create beyond the quota is refused with 403 exceeded quota", async () => {
     const existing = (await listJobs(cluster)).length;
     cluster.setFaults({ jobQuota: existing + 1 });
@@ -80,6 +84,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
     expect(await getJob(cluster, refused)).toBeUndefined();
   }, 30_000);
 
+  // K: staging/src/k8s.io/client-go/rest/with_retry.go (up to 10 retries).
   it("rateLimit with Retry-After: a batch of creates all succeed, with extra attempts", async () => {
     const names = [1, 2, 3, 4, 5].map((i) => uniqueName(`rate${i}`));
     cluster.setFaults({ rateLimit: { perSecond: 2, retryAfterSeconds: 1, verbs: ["create"], resources: ["jobs"] } });
@@ -91,6 +96,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
     for (const n of names) expect(await getJob(cluster, n), n).toBeDefined();
   }, 60_000);
 
+  // K: staging/src/k8s.io/client-go/rest/request.go; errors.go NewInternalError.
   it("500 without Retry-After on a get: no retry, kubectl fails with InternalError", async () => {
     const name = uniqueName("err500");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
@@ -102,6 +108,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
     expect(requestCount(cluster, "get", "jobs")).toBe(1);
   }, 30_000);
 
+  // K: staging/src/k8s.io/client-go/rest/with_retry.go; kubectl delete.go.
   it("429 with Retry-After on a delete: kubectl delete -l retries and the job goes", async () => {
     const group = uniqueName("delretry");
     const name = uniqueName("delretry");

@@ -28,6 +28,7 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
     if (cluster) await cluster.stop();
   });
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go (selectorTail, addPrefixIfNeeded).
   it("kubectl logs -l job-name=X --prefix: last 10 lines of each pod, prefixed [pod/P/C]", async () => {
     const name = uniqueName("logs");
     const log = Array.from({ length: 15 }, (_, i) => `line ${i + 1} of $POD_NAME`).join("\n");
@@ -45,6 +46,7 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
     }
   }, 45_000);
 
+  // K: staging/src/k8s.io/kubectl/pkg/polymorphichelpers/logsforobject.go.
   it("kubectl logs job/X prints the log of the job's pod", async () => {
     const name = uniqueName("logjob");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { log: "alpha\nbeta\ngamma" })));
@@ -53,6 +55,7 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
     expect(out).toBe("alpha\nbeta\ngamma\n");
   }, 45_000);
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go DefaultConsumeRequest (until EOF).
   it("kubectl logs -f on a running pod ends when the pod ends", async () => {
     const name = uniqueName("follow");
     await kubectlOk(
@@ -77,6 +80,7 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
     expect(finished.status?.phase).toBe("Succeeded");
   }, 45_000);
 
+  // K: pkg/kubelet/kubelet_pods.go validateContainerLogStatus.
   it("kubectl logs of a container that has not started: waiting to start", async () => {
     const name = uniqueName("pending");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { coldStart: "1h" })));
@@ -87,6 +91,7 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
     expect(r.stderr).toContain(`container "main" in pod "${pod.metadata.name}" is waiting to start`);
   }, 30_000);
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go RunLogs (MaxFollowConcurrency).
   it("kubectl logs -f -l: refuses more streams than --max-log-requests; with enough, follows every pod to its end", async () => {
     const name = uniqueName("followall");
     await kubectlOk(
@@ -113,6 +118,7 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
     expect(lines).toEqual(expected);
   }, 45_000);
 
+  // K: pkg/kubelet/kuberuntime/logs/logs.go (tail, timestamps).
   it("kubectl logs --tail=2 and --timestamps", async () => {
     const name = uniqueName("tail");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "5s", log: "one\ntwo\nthree\nfour" })));

@@ -46,6 +46,7 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
     if (cluster) await cluster.stop();
   });
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/wait/condition.go.
   it("kubectl wait --for=condition=complete job/X returns once the job completes", async () => {
     const name = uniqueName("wait");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "100s" })));
@@ -56,6 +57,7 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
     expect(condition(job, "Complete")).toBeDefined();
   }, 45_000);
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/wait/wait.go RunWait (each object in turn).
   it("kubectl wait -l on several jobs returns once every one of them completes", async () => {
     const group = uniqueName("grp");
     const names = [uniqueName("w1"), uniqueName("w2"), uniqueName("w3")];
@@ -68,12 +70,14 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
     for (const job of await listJobs(cluster, `group=${group}`)) expect(condition(job, "Complete"), job.metadata.name).toBeDefined();
   }, 45_000);
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/wait/wait.go errNoMatchingResources.
   it("kubectl wait on a selector that matches nothing: no matching resources found, exit 1", async () => {
     const r = await cluster.kubectl(["wait", "--for=condition=complete", "job", "-l", "group=nothing-matches-this", "--timeout=5s"]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("no matching resources found");
   });
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go watch.
   it("kubectl get jobs -w -o json --output-watch-events exits 0 when the server cuts the stream", async () => {
     const name = uniqueName("cut");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
@@ -88,6 +92,7 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
     for (const e of events) expect(e.object.kind).toBe("Job");
   }, 30_000);
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/wait/condition.go.
   it("kubectl wait --for=condition=failed returns for a job that fails", async () => {
     const name = uniqueName("waitfail");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { backoffLimit: 0, exitCodes: "1" })));
@@ -96,6 +101,7 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
     expect(r.stdout.trim()).toBe(`job.batch/${name} condition met`);
   }, 45_000);
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/wait/wait.go extendErrWaitTimeout.
   it("kubectl wait --for=condition=complete times out (exit 1) on a job that cannot complete", async () => {
     const name = uniqueName("waitto");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
@@ -104,6 +110,7 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
     expect(r.stderr).toContain(`timed out waiting for the condition on jobs/${name}`);
   }, 30_000);
 
+  // K: staging/src/k8s.io/client-go/tools/watch/until.go UntilWithSync (re-lists).
   it("kubectl wait keeps waiting across watch streams the server closes", async () => {
     const name = uniqueName("waitcut");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "200s" })));
@@ -113,6 +120,7 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
     expect(r.stdout.trim()).toBe(`job.batch/${name} condition met`);
   }, 45_000);
 
+  // K: staging/src/k8s.io/apimachinery/pkg/watch/watch.go; apiserver watch filtering by label.
   it("kubectl get jobs -l -w: ADDED, MODIFIED up to Complete, DELETED, only for the selected jobs", async () => {
     const group = uniqueName("watchgrp");
     const names = [uniqueName("wa"), uniqueName("wb")];
@@ -147,6 +155,7 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
     }
   }, 60_000);
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/wait/delete.go, wait.go (NotFound ignored).
   it("kubectl wait --for=delete: returns once the job is gone; a missing job is already deleted (exit 0)", async () => {
     const name = uniqueName("waitdel");
     await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "1h" })));
@@ -158,6 +167,7 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
     expect(missing.exitCode, missing.stderr).toBe(0);
   }, 45_000);
 
+  // K: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go watch (from the list's resourceVersion).
   it("kubectl get -w lists, then watches from the list's resourceVersion: one ADDED per existing job", async () => {
     const group = uniqueName("rvgrp");
     const name = uniqueName("rv");
