@@ -37,6 +37,7 @@ import {
   mustGetJob,
   conditionTypes,
   hasInterimConditions,
+  isFinished,
   jobManifest,
   kubectlOk,
   listPods,
@@ -161,7 +162,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
   // K: pkg/controller/job/job_controller.go manageJob (Completions == nil).
   it("work-queue mode (completions unset, parallelism 2): two pods, Complete once they succeed", async () => {
     const name = uniqueName("wq");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { parallelism: 2, runTime: "10s" })));
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { parallelism: 2, runTime: "10s", labels: { "only-on-job": "yes" } })));
     const job = await waitForJobFinished(cluster, name, 30_000);
     expect(job.spec.completions ?? null, "completions stays unset in work-queue mode").toBeNull();
     expect(job.spec.parallelism).toBe(2);
@@ -169,7 +170,10 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     expect(job.status?.succeeded).toBe(2);
     const pods = await listPods(cluster, `job-name=${name}`);
     expect(pods).toHaveLength(2);
-    for (const pod of pods) expect(pod.status?.phase).toBe("Succeeded");
+    for (const pod of pods) {
+      expect(pod.status?.phase).toBe("Succeeded");
+      expect(pod.metadata.labels?.["only-on-job"], "pods take the template's labels, not the Job's").toBeUndefined();
+    }
   }, 45_000);
 
   // K: pkg/controller/job/indexed_job_utils.go; W: content/en/docs/concepts/workloads/controllers/job.md (Completion mode).
@@ -336,4 +340,63 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     const job = await waitForJobFinished(cluster, name, 30_000);
     expectCompleted(job, minor);
   }, 45_000);
+
+  // K: pkg/controller/job/job_controller.go syncJob (status.active, status.ready counts pods
+  // with Ready=True); printers.go printJob ("Running", "0/3").
+  it("while running: status.active and status.ready count the running pods; the table says Running", async () => {
+    const name = uniqueName("running");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 3, parallelism: 3, runTime: "1h" })));
+    const job = await waitFor(
+      "active 3 and ready 3",
+      async () => {
+        const j = await mustGetJob(cluster, name);
+        return j.status?.active === 3 && j.status.ready === 3 ? j : false;
+      },
+      15_000,
+    );
+    expect(job.status?.startTime).toBeTruthy();
+    expect(job.status?.succeeded ?? 0).toBe(0);
+    expect(isFinished(job)).toBe(false);
+    const out = await kubectlOk(cluster, ["get", "job", name, "--no-headers"]);
+    const cells = out.trim().split(/\s+/);
+    if (minor >= 30) expect(cells.slice(0, 3)).toEqual([name, "Running", "0/3"]);
+    else expect(cells.slice(0, 2)).toEqual([name, "0/3"]);
+    await kubectlOk(cluster, ["delete", "job", name, "--wait=false"]);
+  }, 45_000);
+
+  // K: pkg/controller/job/job_controller.go manageJob (suspended: deleteJobPods removes the
+  // tracking finalizer first, so the deleted pods are not counted as failed);
+  // controller_utils.go DeletePod event SuccessfulDelete "Deleted pod: <name>".
+  it("suspending a running job deletes its pods without counting them failed; resuming completes it", async () => {
+    const name = uniqueName("suspendrun");
+    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 2, parallelism: 2, runTime: "100s" })));
+    const running = await waitFor(
+      "2 running pods",
+      async () => {
+        const pods = (await listPods(cluster, `job-name=${name}`)).filter((p) => p.status?.phase === "Running");
+        return pods.length === 2 ? pods : false;
+      },
+      15_000,
+    );
+    await kubectlOk(cluster, ["patch", "job", name, "--type", "merge", "-p", '{"spec":{"suspend":true}}']);
+    const suspended = await waitFor(
+      "the job to be suspended with no pods",
+      async () => {
+        const j = await mustGetJob(cluster, name);
+        const pods = await listPods(cluster, `job-name=${name}`);
+        return condition(j, "Suspended") && pods.length === 0 && (j.status?.active ?? 0) === 0 ? j : false;
+      },
+      15_000,
+    );
+    expect(suspended.status?.failed ?? 0, "pods removed by suspension are not failures").toBe(0);
+    const events = await eventsFor(cluster, name);
+    const deleted = events.filter((e) => e.reason === "SuccessfulDelete").map((e) => e.message);
+    expect(deleted.sort()).toEqual(running.map((p) => `Deleted pod: ${p.metadata.name}`).sort());
+
+    await kubectlOk(cluster, ["patch", "job", name, "--type", "merge", "-p", '{"spec":{"suspend":false}}']);
+    const job = await waitForJobFinished(cluster, name, 30_000);
+    expectCompleted(job, minor);
+    expect(job.status?.succeeded).toBe(2);
+    expect(job.status?.failed ?? 0).toBe(0);
+  }, 60_000);
 });
