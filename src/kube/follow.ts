@@ -5,11 +5,18 @@
  * changes. When kubectl exits or the stream breaks, the list and the watch start again:
  * kubectl has no flag to resume from a resourceVersion, and a fresh list also catches
  * anything that happened in between.
+ *
+ * One gap remains between jobx's list and the list kubectl makes when its watch starts:
+ * a Job deleted in between (say, by its TTL) appears in neither the watch's first events
+ * nor a DELETED event. So the group is listed again once the watch has sent its first
+ * event (its own list is done by then), and whenever the stream has been quiet for a
+ * while; members gone by then take their outcome from the Job controller's events.
  */
 import { groupSelector } from "../manifest/labels";
 import { GroupTracker, WAIT_EXIT, type Verdict, type WatchEvent } from "../group/tracker";
 import type { GroupRecord } from "../group/record";
-import { listGroupJobs } from "./group";
+import { listEvents, listGroupJobs } from "./group";
+import type { EventLike } from "../group/member";
 import { watchPlan, type KubeTarget } from "./plans";
 import { streamKubectl } from "./run";
 
@@ -22,6 +29,8 @@ export interface FollowOptions {
   stopSignal?: Promise<void>;
   /** Pause before restarting a watch that ended, growing with repeated ends. */
   restartDelayMs?: number;
+  /** List the group again after this long without a watch event. */
+  quietRelistMs?: number;
 }
 
 export interface FollowResult {
@@ -46,17 +55,39 @@ export async function followGroup(target: KubeTarget, group: string, record: Gro
     stopped = true;
     stopCurrent?.();
   };
-  const timer = deadline === undefined ? undefined : setTimeout(() => ((timedOut = true), finish()), Math.max(0, deadline - Date.now()));
-  void options.stopSignal?.then(() => ((interrupted = true), finish()));
+  const timer =
+    deadline === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          finish();
+        }, Math.max(0, deadline - Date.now()));
+  void options.stopSignal?.then(() => {
+    interrupted = true;
+    finish();
+  });
 
+  const relist = async () => {
+    tracker.applyList(await listGroupJobs(target, group));
+    const c = tracker.counts();
+    if (c.missing + c.vanished > 0) tracker.applyEventsForMissing((await listEvents(target)) as unknown as EventLike[]);
+    options.onChange?.(tracker);
+    if (tracker.verdict(options.failFast)) finish();
+  };
+  let quietTimer: ReturnType<typeof setInterval> | undefined;
   try {
     let quickEnds = 0;
     while (!stopped) {
-      tracker.applyList(await listGroupJobs(target, group));
-      options.onChange?.(tracker);
-      if (tracker.verdict(options.failFast) || stopped) break;
+      await relist();
+      if (stopped) break;
       watches++;
       const started = Date.now();
+      let lastEvent = Date.now();
+      let relisted = false;
+      let relisting: Promise<void> = Promise.resolve();
+      const relistOnce = () => {
+        relisting = relisting.then(relist).catch(() => undefined);
+      };
       const stream = streamKubectl(watchPlan(target, "jobs", groupSelector(group)), (line) => {
         let event: WatchEvent;
         try {
@@ -64,12 +95,26 @@ export async function followGroup(target: KubeTarget, group: string, record: Gro
         } catch {
           return; // not an event line (kubectl warnings go to stderr; be lenient)
         }
+        lastEvent = Date.now();
         if (tracker.applyEvent(event)) options.onChange?.(tracker, event);
         if (tracker.verdict(options.failFast)) finish();
+        else if (!relisted) {
+          relisted = true;
+          relistOnce();
+        }
       });
+      const quietMs = options.quietRelistMs ?? 10_000;
+      quietTimer = setInterval(() => {
+        if (Date.now() - lastEvent >= quietMs) {
+          lastEvent = Date.now();
+          relistOnce();
+        }
+      }, Math.min(quietMs, 1000));
       stopCurrent = stream.stop;
       if (stopped) stream.stop();
       await stream.done;
+      clearInterval(quietTimer);
+      await relisting;
       stopCurrent = undefined;
       if (stopped || tracker.verdict(options.failFast)) break;
       // The stream ended by itself: restart, backing off if it keeps ending at once.
@@ -78,6 +123,7 @@ export async function followGroup(target: KubeTarget, group: string, record: Gro
     }
   } finally {
     if (timer) clearTimeout(timer);
+    if (quietTimer) clearInterval(quietTimer);
   }
   const verdict = tracker.verdict(options.failFast);
   if (verdict) return { verdict, tracker, watches, interrupted: false };

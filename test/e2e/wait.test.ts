@@ -57,13 +57,23 @@ describe("jobx wait: exit codes", () => {
   it("counts a member removed by ttlSecondsAfterFinished with its last outcome", async () => {
     // Runs for 1 s, then the TTL controller deletes it at once; wait sees it go.
     await applied("ttl", { runTime: "100s" }, "a", "  backoffLimit: 0\n  ttlSecondsAfterFinished: 0");
-    const run = await jobxAsync(cluster, ["wait", "ttl", "--timeout", "60s"]);
+    const run = await jobxAsync(cluster, ["wait", "ttl", "--timeout", "20s"]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain("group ttl: all 1 succeeded");
     expect((await cluster.kubectl(["get", "job", "ttl-a", "--ignore-not-found", "-o", "name"])).stdout.trim()).toBe("");
     // status, which never saw it, takes its outcome from the Job controller's events.
     const status = await jobxAsync(cluster, ["status", "ttl", "-o", "json"]);
     expect((JSON.parse(status.stdout) as { members: { outcome: string; reason: string }[] }).members[0]).toMatchObject({ outcome: "succeeded", reason: "Completed (Job deleted since)" });
+  });
+
+  it("a member already removed by its TTL before wait started counts with the outcome its events recorded", async () => {
+    await applied("ttlgone", { runTime: "1s" }, "a", "  backoffLimit: 0\n  ttlSecondsAfterFinished: 0");
+    for (let i = 0; i < 100 && (await cluster.kubectl(["get", "job", "ttlgone-a", "--ignore-not-found", "-o", "name"])).stdout.trim(); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const run = await jobxAsync(cluster, ["wait", "ttlgone", "--timeout", "20s"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain("group ttlgone: all 1 succeeded");
   });
 
   it("2 for a group that does not exist", async () => {
