@@ -75,8 +75,14 @@ function withTargetOptions(command: Command): Command {
     .option("-n, --namespace <ns>", "namespace, passed to kubectl");
 }
 
+const REPORT_OPTION = [
+  "--report <kind=file>",
+  "write a report when done: junit=FILE (CI test results), json=FILE, html=FILE (timeline and table); repeatable",
+] as const;
+
 function withWaitOptions(command: Command): Command {
   return command
+    .option(...REPORT_OPTION, collect, [])
     .option("--timeout <duration>", "give up after this long (90s, 5m, 1h)")
     .option("--fail-fast", "stop at the first failed member", false)
     .addOption(new Option("-o, --output <format>", "progress as text on stderr, or NDJSON events on stdout").choices(["text", "json"]).default("text"))
@@ -144,6 +150,7 @@ export function buildProgram(): Command {
     });
 
   withTargetOptions(program.command("status").description("one line per member of GROUP, and a summary").argument("<group>"))
+    .option(...REPORT_OPTION, collect, [])
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (group: string, options) => {
       const { runStatus } = await import("./commands/status");

@@ -18,6 +18,7 @@ import { confirm } from "../ui/confirm";
 import { formatNote, formatWarning } from "../ui/errors";
 import { prepareExpansion, type ParamOptions } from "./expand";
 import { watchInterrupts } from "./signals";
+import { verifyReportSpecs, writeGroupReports } from "./reports";
 import { resolveTarget, type TargetOptions } from "./target";
 import { waitForGroup, timeoutMs, type WaitOptions } from "./wait";
 import { deleteGroup } from "./delete";
@@ -33,6 +34,7 @@ export interface ApplyOptions extends ParamOptions, TargetOptions {
   output?: "text" | "json";
   quiet: boolean;
   batchSize: string;
+  report?: string[];
 }
 
 function describeRow(job: JobObject): string {
@@ -47,7 +49,10 @@ export async function runApply(templateArg: string, options: ApplyOptions): Prom
   if (!options.wait && options.cleanup !== "never") throw new UsageError("--cleanup acts when the wait ends: add --wait");
   const batchSize = Number(options.batchSize);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, not ${options.batchSize}`);
-  timeoutMs(options.timeout); // a bad --timeout is refused before anything is created
+  // Bad --timeout or --report values are refused before anything is created.
+  timeoutMs(options.timeout);
+  verifyReportSpecs(options.report);
+  if (options.report?.length && !options.wait) throw new UsageError("--report describes how the group ended: add --wait (or run jobx status GROUP --report … later)");
 
   const target = resolveTarget(options);
   const { source, group, input } = prepareExpansion(templateArg, options);
@@ -151,6 +156,8 @@ export async function runApply(templateArg: string, options: ApplyOptions): Prom
     if (options.cleanup === "always") await deleteGroup(target, group, { wait: false, quiet: options.quiet });
     throw err;
   }
+  // Reports read the pods, so they come before any cleanup.
+  await writeGroupReports(target, group, record, options.report, options.quiet);
   if (options.cleanup === "always" || (options.cleanup === "on-success" && code === 0)) {
     await deleteGroup(target, group, { wait: false, quiet: options.quiet });
   }

@@ -4,13 +4,16 @@ import { GroupTracker } from "../group/tracker";
 import { listEvents, listGroupJobs, noSuchGroup, readRecord } from "../kube/group";
 import type { EventLike } from "../group/member";
 import { countsLine, memberJson, memberTable } from "../ui/status";
+import { verifyReportSpecs, writeGroupReports } from "./reports";
 import { resolveTarget, type TargetOptions } from "./target";
 
 export interface StatusOptions extends TargetOptions {
+  report?: string[];
   output?: "text" | "json";
 }
 
 export async function runStatus(group: string, options: StatusOptions): Promise<void> {
+  verifyReportSpecs(options.report);
   const target = resolveTarget(options);
   const [found, jobs] = await Promise.all([readRecord(target, group), listGroupJobs(target, group)]);
   if (!found) throw noSuchGroup(group, target);
@@ -19,6 +22,7 @@ export async function runStatus(group: string, options: StatusOptions): Promise<
   const c = tracker.counts();
   if (c.missing + c.vanished > 0) tracker.applyEventsForMissing((await listEvents(target)) as unknown as EventLike[]);
   const record = found.record;
+  await writeGroupReports(target, group, record, options.report);
   if (options.output === "json") {
     process.stdout.write(
       `${JSON.stringify({ group, template: record.template, appliedAt: record.appliedAt, appliedBy: record.appliedBy, counts: tracker.counts(), members: tracker.all().map(memberJson) }, null, 2)}\n`,

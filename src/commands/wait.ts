@@ -9,9 +9,11 @@ import type { KubeTarget } from "../kube/plans";
 import { ProgressView, type ProgressMode } from "../ui/progress";
 import { formatNote } from "../ui/errors";
 import { watchInterrupts } from "./signals";
+import { verifyReportSpecs, writeGroupReports } from "./reports";
 import { resolveTarget, type TargetOptions } from "./target";
 
 export interface WaitOptions extends TargetOptions {
+  report?: string[];
   timeout?: string;
   failFast: boolean;
   output?: "text" | "json";
@@ -57,10 +59,12 @@ export async function waitForGroup(target: KubeTarget, group: string, record: Gr
 }
 
 export async function runWait(group: string, options: WaitOptions): Promise<void> {
+  verifyReportSpecs(options.report);
   const target = resolveTarget(options);
   const found = await readRecord(target, group);
   if (!found) throw noSuchGroup(group, target);
   const verdict = await waitForGroup(target, group, found.record, options);
+  await writeGroupReports(target, group, found.record, options.report, options.quiet);
   if (verdict.code !== 0) throw new RunError(`group ${group}: ${verdict.summary}`, [], verdict.code);
   if (options.output !== "json") process.stderr.write(formatNote(`group ${group}: ${verdict.summary}`));
 }
