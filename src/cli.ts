@@ -219,7 +219,19 @@ async function report(err: unknown): Promise<number> {
   return EXIT.INTERNAL;
 }
 
+/**
+ * A reader that goes away (`jobx expand … | head`) closes the pipe: stop quietly with
+ * 141, the status of a process ended by SIGPIPE, as other Unix tools do.
+ */
+function exitOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(141);
+    throw err;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  exitOnClosedPipe(process.stdout);
   const program = buildProgram();
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();

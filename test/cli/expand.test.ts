@@ -104,6 +104,17 @@ describe("jobx expand", () => {
     for (const f of ["--items", "--param", "--zip", "--range", "--params", "--set", "--raw", "--out-dir", "Examples:", "Exit codes:"]) expect(run.stdout).toContain(f);
   });
 
+  it("stops quietly with 141 when its reader goes away (| head)", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, [join(ROOT, "bin/jobx.js"), "expand", "job", "--range", "item=1..200000", "-q"], { env: { ...process.env, NO_COLOR: "1" } });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(status).toBe(141);
+    expect(stderr).toBe("");
+  });
+
   it("prints the version", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
     expect(jobx(["--version"]).stdout.trim()).toBe(pkg.version);
