@@ -10,6 +10,7 @@ import { isRiskyOutput, unmark, valuesOnLine, verifyValuesAreData } from "./guar
 import { type JobObject, indexedCompletions, jobProblems, nameProblem } from "./job";
 import { ANNOTATION, groupLabels } from "./labels";
 import { deriveJobName, maxJobNameLength } from "./names";
+import { documentsFromSkeleton } from "./skeleton";
 import { parseDocuments, verifyParsed } from "./yaml";
 
 export interface ExpandInput {
@@ -96,10 +97,15 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
   const seen = new Map<string, number>();
   let derivedCount = 0;
   for (const { index, row, label, context } of rowContexts(input)) {
-    const rendering = input.template.renderMarked(context, label, isRiskyOutput);
+    const rendering = input.template.renderMarked(context, label);
     const text = unmark(rendering);
-    const docs = verifyParsed(parseDocuments(text), text, `${where} (${label})`, (line) => valuesOnLine(rendering, row, line));
-    verifyValuesAreData(rendering, docs, row, label, where);
+    // Plain rows are built from their template's parsed skeleton; others are parsed in full and guarded.
+    const plain = rendering.values.every((v, n) => rendering.safe[n] || !isRiskyOutput(v));
+    let docs = plain ? documentsFromSkeleton(rendering, text) : undefined;
+    if (!docs) {
+      docs = verifyParsed(parseDocuments(text), text, `${where} (${label})`, (line) => valuesOnLine(rendering, row, line));
+      verifyValuesAreData(rendering, docs, row, label, where);
+    }
     if (docs.length === 0) {
       throw new InputError(`${label} rendered no YAML document. Check the template's conditions and loops`, { where });
     }

@@ -21,12 +21,15 @@ import { describeReading, excerpt, yamlVersionsDisagree } from "./yaml";
 import { loadAll } from "js-yaml";
 
 // Characters and shapes that can change YAML structure where text stands unquoted.
-const STRUCTURAL = /[\n\r\t"'\\\u0085\u2028\u2029\uE000\uE001]|: |:$| #|^[-?:,[\]{}#&*!|>%@`]|^\s|\s$/;
+// Flow indicators and ':' count anywhere (a value may land inside [ … ] or { … }).
+// Control and non-printable characters count too: YAML refuses or folds them.
+// eslint-disable-next-line no-control-regex
+const STRUCTURAL = /[\u0000-\u001f\u007f-\u009f"'\\\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff\uE000\uE001,[\]{}:]| #|^[-?#&*!|>%@`]|^\.\.\.|^\s|\s$/;
 // A quick filter for text one YAML version might read as a non-string: it starts with a
 // digit, sign, dot, tilde, '=' or '<', or is a short word like on/no/y.
 const MAYBE_TYPED = /^(?:[-+.~=<0-9]|(?:y|yes|n|no|on|off|true|false|null)$)/i;
 
-/** Whether a `{{ … }}` result must be traced. Most values ("apple", "s3://bucket/x") are not. */
+/** Whether a `{{ … }}` result written bare could be read by YAML as anything but itself. Most values ("apple", "item-42") cannot. */
 export function isRiskyOutput(text: string): boolean {
   return STRUCTURAL.test(text) || (MAYBE_TYPED.test(text) && yamlVersionsDisagree(text) !== undefined);
 }
@@ -36,7 +39,7 @@ const token = (n: number) => `jobx${n}tok`;
 const TOKEN = /jobx(\d+)tok/g;
 
 /** The real text: every placeholder replaced by its value. */
-export function unmark(rendering: MarkedRendering): string {
+export function unmark(rendering: Pick<MarkedRendering, "marked" | "values">): string {
   if (rendering.values.length === 0) return rendering.marked;
   return rendering.marked.replace(PLACEHOLDER, (_, n: string) => rendering.values[Number(n)] ?? "");
 }
@@ -116,7 +119,7 @@ function blame(n: number, rendering: MarkedRendering, row: Record<string, unknow
   const key = sourceOf(row, value);
   const text = unmark(rendering);
   const at = rendering.marked.indexOf(`${MARK_OPEN}${n}${MARK_CLOSE}`);
-  const before = unmark({ marked: rendering.marked.slice(0, Math.max(0, at)), values: rendering.values });
+  const before = unmark({ ...rendering, marked: rendering.marked.slice(0, Math.max(0, at)) });
   return new InputError(
     `in ${rowLabel}, ${key ? `the value of '${key}'` : "a written value"} (${show(value)}) ${why}. Quote it in the template: ${quotedForm(key)}`,
     { where, details: ["rendered output:", ...excerpt(text, lineOf(before, before.length))] },
@@ -138,20 +141,26 @@ function tokensIn(tree: unknown): number[] {
   return found;
 }
 
+/** The values worth tracing: written bare (not through tojson/quote/toyaml) and risky. */
+function traced(rendering: MarkedRendering, n: number): boolean {
+  return !rendering.safe[n] && isRiskyOutput(rendering.values[n] ?? "");
+}
+
 export function verifyValuesAreData(rendering: MarkedRendering, docs: unknown[], row: Record<string, unknown>, rowLabel: string, where: string): void {
   const { marked, values } = rendering;
-  if (values.length === 0) return;
-  const skeletonText = marked.replace(PLACEHOLDER, (_, n: string) => token(Number(n)));
+  if (!values.some((_, n) => traced(rendering, n))) return;
+  // Only traced values become tokens; the rest stand as written, typed as YAML reads them.
+  const skeletonText = marked.replace(PLACEHOLDER, (_, n: string) => (traced(rendering, Number(n)) ? token(Number(n)) : (values[Number(n)] ?? "")));
   let skeleton: unknown[];
   try {
     skeleton = loadAll(skeletonText).filter((d) => d !== null && d !== undefined);
   } catch {
     // The template only parses with the value spliced in: the value is part of the structure.
-    throw blame(0, rendering, row, rowLabel, "is needed to make the YAML parse, so it is writing structure, not data", where);
+    throw blame(values.findIndex((_, n) => traced(rendering, n)), rendering, row, rowLabel, "is needed to make the YAML parse, so it is writing structure, not data", where);
   }
   const difference = firstDifference(expected(skeleton, values), docs);
   if (difference) {
-    const n = tokensIn(difference.skeleton)[0] ?? 0;
+    const n = tokensIn(difference.skeleton)[0] ?? values.findIndex((_, i) => traced(rendering, i));
     throw blame(n, rendering, row, rowLabel, `changes the YAML where the template writes it unquoted (at ${difference.path}): it would not arrive as one value with its text intact`, where);
   }
   // Whole unquoted scalars that YAML 1.1 and 1.2 read differently.
@@ -195,7 +204,7 @@ export function valuesOnLine(rendering: MarkedRendering, row: Record<string, unk
     last = m.index + m[0].length;
     const value = rendering.values[Number(m[1])] ?? "";
     const endLine = realLine + countNewlines(value);
-    if (endLine >= line - 2 && realLine <= line) {
+    if (endLine >= line - 2 && realLine <= line && traced(rendering, Number(m[1]))) {
       const key = sourceOf(row, value);
       hints.add(`${key ? `the value of '${key}'` : "a written value"} (${show(value)}) stands unquoted here: quote it in the template with ${quotedForm(key)}`);
     }

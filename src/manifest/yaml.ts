@@ -3,7 +3,8 @@
  * schema (YAML 1.2); what jobx prints is written so that YAML 1.1 readers — kubectl's
  * sigs.k8s.io/yaml follows go-yaml's 1.1 rules — read exactly the same values.
  */
-import { YAML11_SCHEMA, dump, load, loadAll } from "js-yaml";
+import { YAML11_SCHEMA, load, loadAll } from "js-yaml";
+import { emitYaml } from "./emit";
 import { InputError } from "../errors";
 
 interface YamlErrorLike { reason?: string; message: string; mark?: { line: number; column: number } }
@@ -72,9 +73,9 @@ export function yamlVersionsDisagree(plain: string): { yaml11: unknown; yaml12: 
   return { yaml11, yaml12 };
 }
 
-/** One document as block YAML. js-yaml quotes every string YAML 1.1 would read as another type. */
+/** One document as block YAML that YAML 1.1 and 1.2 read alike (see emit.ts). */
 export function dumpDocument(doc: unknown): string {
-  return dump(doc, { lineWidth: -1, noRefs: true });
+  return emitYaml(doc);
 }
 
 /** Describes a scalar reading for people: `the boolean true`, `the number 511`. */

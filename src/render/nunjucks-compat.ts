@@ -34,28 +34,28 @@ export function takeUndefinedFilterInput(): boolean {
 }
 
 /**
- * Output marking. While a render is recorded, every `{{ … }}` result that `isRisky`
- * flags is replaced in the output by a placeholder `\uE000<n>\uE001` and kept aside, so
- * the manifest stage can see exactly where each value landed. Results of filters that
- * emit YAML syntax on purpose (tojson, quote, toyaml, and indent of those) are never
- * marked: they are the safe way to write a value.
+ * Output marking. While a render is recorded, every non-empty `{{ … }}` result is
+ * replaced in the output by a placeholder `\uE000<n>\uE001` and kept aside, so the
+ * manifest stage can see exactly where each value landed. Results of filters that emit
+ * YAML syntax on purpose (tojson, quote, toyaml, and indent of those) are flagged `safe`:
+ * they are the safe way to write a value.
  */
 export const MARK_OPEN = "\uE000";
 export const MARK_CLOSE = "\uE001";
-let recording: { isRisky: (text: string) => boolean; values: string[] } | undefined;
+let recording: { values: string[]; safe: boolean[] } | undefined;
 const yamlSafeOutputs = new Set<string>();
 
-export function startRecording(isRisky: (text: string) => boolean): void {
-  recording = { isRisky, values: [] };
+export function startRecording(): void {
+  recording = { values: [], safe: [] };
   yamlSafeOutputs.clear();
 }
 
-/** Ends a recording and returns the marked values, in placeholder order. */
-export function stopRecording(): string[] {
-  const values = recording?.values ?? [];
+/** Ends a recording and returns the marked values, in placeholder order, and which are safe. */
+export function stopRecording(): { values: string[]; safe: boolean[] } {
+  const result = recording ?? { values: [], safe: [] };
   recording = undefined;
   yamlSafeOutputs.clear();
-  return values;
+  return result;
 }
 
 /** Wraps a filter whose output is YAML written on purpose, so it is not marked. */
@@ -258,7 +258,8 @@ export function patchNunjucks(): void {
   const suppressValue = runtime.suppressValue as (val: unknown, autoescape: boolean) => unknown;
   runtime.suppressValue = function markedSuppressValue(val: unknown, autoescape: boolean): unknown {
     const out = suppressValue(val, autoescape);
-    if (recording && typeof out === "string" && out !== "" && !yamlSafeOutputs.has(out) && recording.isRisky(out)) {
+    if (recording && typeof out === "string" && out !== "") {
+      recording.safe.push(yamlSafeOutputs.has(out));
       return `${MARK_OPEN}${recording.values.push(out) - 1}${MARK_CLOSE}`;
     }
     return out;

@@ -23,19 +23,21 @@ export interface TemplateSource {
   text: string;
 }
 
-/** A rendering whose risky `{{ … }}` results are placeholders (see nunjucks-compat). */
+/** A rendering whose `{{ … }}` results are placeholders (see nunjucks-compat). */
 export interface MarkedRendering {
   /** The output with placeholders \uE000n\uE001 where `values[n]` was written. */
   marked: string;
   values: string[];
+  /** Whether values[n] came from a filter that writes YAML on purpose (tojson, quote, toyaml). */
+  safe: boolean[];
 }
 
 export interface CompiledTemplate {
   readonly name: string;
   /** Renders one row. `rowLabel` says in messages which row failed ("row 3 (item=apple)"). */
   render(context: Record<string, unknown>, rowLabel: string): string;
-  /** Renders one row, marking every `{{ … }}` result for which `isRisky` is true. */
-  renderMarked(context: Record<string, unknown>, rowLabel: string, isRisky: (text: string) => boolean): MarkedRendering;
+  /** Renders one row, marking every `{{ … }}` result. */
+  renderMarked(context: Record<string, unknown>, rowLabel: string): MarkedRendering;
 }
 
 /** Filters whose output is YAML syntax written on purpose. */
@@ -150,11 +152,11 @@ export function compileTemplate(source: TemplateSource): CompiledTemplate {
   return {
     name: source.name,
     render,
-    renderMarked(context, rowLabel, isRisky) {
-      startRecording(isRisky);
+    renderMarked(context, rowLabel) {
+      startRecording();
       try {
         const marked = render(context, rowLabel);
-        return { marked, values: stopRecording() };
+        return { marked, ...stopRecording() };
       } finally {
         stopRecording();
       }

