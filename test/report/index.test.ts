@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors";
 import { parseReportSpecs, writeReports } from "../../src/report/index";
@@ -46,5 +48,15 @@ describe("writeReports", () => {
     const written: string[] = [];
     expect(() => writeReports(["json=g.json", "pdf=g.pdf"], fixtureTimeline(), {}, (path) => written.push(path))).toThrow(UsageError);
     expect(written).toEqual([]);
+  });
+});
+
+describe("src/report stays pure", () => {
+  // The lint boundary rule lists the other pure folders; this keeps the reports to the same rule.
+  const dir = join(import.meta.dirname, "../../src/report");
+  it.each(readdirSync(dir).filter((f) => f.endsWith(".ts")))("%s imports no I/O and does not touch process", (file) => {
+    const text = readFileSync(join(dir, file), "utf8");
+    expect(text).not.toMatch(/from\s+["'](node:)?(fs|fs\/promises|child_process|process)["']|from\s+["'](execa|chalk)["']/);
+    expect(text).not.toMatch(/\bprocess\./);
   });
 });
