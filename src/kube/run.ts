@@ -14,9 +14,23 @@ export const kubectlStats = { started: 0 };
 
 const running = new Set<ResultPromise>();
 
+/**
+ * Ends a kubectl and everything it started. kubectl runs in a process group of its own
+ * (detached), so a kubectl behind a wrapper script that does not exec — an auth or
+ * version shim — goes too, and its open pipe cannot keep jobx waiting.
+ */
+function killTree(child: ResultPromise, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
 /** Ends every running kubectl (on Ctrl-C / SIGTERM). */
 export function killAll(signal: NodeJS.Signals = "SIGTERM"): void {
-  for (const child of running) child.kill(signal);
+  for (const child of running) killTree(child, signal);
 }
 
 function notFound(plan: KubectlPlan): never {
@@ -29,6 +43,7 @@ export async function runKubectl(plan: KubectlPlan, options: { timeoutMs?: numbe
   const child = execa(plan.command, plan.args, {
     input: plan.stdin ?? "",
     reject: false,
+    detached: true,
     timeout: options.timeoutMs,
     maxBuffer: 1024 * 1024 * 1024,
     stripFinalNewline: false,
@@ -49,7 +64,7 @@ export async function runKubectl(plan: KubectlPlan, options: { timeoutMs?: numbe
  */
 export function streamKubectl(plan: KubectlPlan, onLine: (line: string) => void): { done: Promise<KubectlResult>; stop: () => void } {
   kubectlStats.started++;
-  const child = execa(plan.command, plan.args, { input: plan.stdin ?? "", reject: false, buffer: { stdout: false, stderr: true } });
+  const child = execa(plan.command, plan.args, { input: plan.stdin ?? "", reject: false, detached: true, buffer: { stdout: false, stderr: true } });
   running.add(child);
   let pending = "";
   child.stdout?.setEncoding("utf8");
@@ -69,5 +84,5 @@ export function streamKubectl(plan: KubectlPlan, onLine: (line: string) => void)
     if ((result as { code?: string }).code === "ENOENT") notFound(plan);
     return { exitCode: result.exitCode ?? 0, stdout: "", stderr: String(result.stderr ?? "") };
   });
-  return { done, stop: () => child.kill("SIGTERM") };
+  return { done, stop: () => killTree(child, "SIGTERM") };
 }
