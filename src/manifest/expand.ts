@@ -43,6 +43,10 @@ function summariseValue(value: unknown): string {
   return oneLine.length > 30 ? `${oneLine.slice(0, 29)}…` : oneLine;
 }
 
+function flatCopy(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
 export function rowLabel(index: number, row: Row, empty: boolean): string {
   if (empty) return "the template (rendered once, no parameters)";
   const parts = Object.entries(row).slice(0, 4).map(([k, v]) => `${k}=${summariseValue(v)}`);
@@ -138,7 +142,9 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
           { where },
         );
       }
-      seen.set(name, index);
+      // A name read by js-yaml is a slice of the row's whole rendered text, and V8 keeps
+      // that text alive while the slice lives: store a copy, or a million rows stay in memory.
+      seen.set(flatCopy(name), index);
       labelJob(job, group, index, row, `${where} (${docLabel})`);
       jobs.push(job);
     });

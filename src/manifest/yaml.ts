@@ -59,7 +59,13 @@ export function verifyParsed(
  * How a plain (unquoted) scalar reads under YAML 1.2's core schema and under YAML 1.1.
  * Returns undefined when both agree; otherwise the two readings, for the message.
  */
+// Decimal integers without leading zeros, and ordinary words, read alike under both.
+const AGREED = /^(?:[-+]?(?:0|[1-9][0-9]*)|[A-Za-z][A-Za-z0-9-]*)$/;
+const AGREED_WORDS = /^(?:y|yes|n|no|on|off|true|false|null)$/i;
+
 export function yamlVersionsDisagree(plain: string): { yaml11: unknown; yaml12: unknown } | undefined {
+  // Most values are caught here, without two YAML parses per value per row.
+  if (AGREED.test(plain) && !AGREED_WORDS.test(plain)) return undefined;
   let yaml12: unknown;
   let yaml11: unknown;
   try {

@@ -258,9 +258,10 @@ export function patchNunjucks(): void {
   const suppressValue = runtime.suppressValue as (val: unknown, autoescape: boolean) => unknown;
   runtime.suppressValue = function markedSuppressValue(val: unknown, autoescape: boolean): unknown {
     const out = suppressValue(val, autoescape);
-    if (recording && typeof out === "string" && out !== "") {
-      recording.safe.push(yamlSafeOutputs.has(out));
-      return `${MARK_OPEN}${recording.values.push(out) - 1}${MARK_CLOSE}`;
+    if (recording && (typeof out === "string" || typeof out === "number" || typeof out === "boolean") && out !== "") {
+      const text = String(out);
+      recording.safe.push(yamlSafeOutputs.has(text));
+      return `${MARK_OPEN}${recording.values.push(text) - 1}${MARK_CLOSE}`;
     }
     return out;
   };
