@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // Boundary rule: the pure core does no I/O (see docs/DESIGN.md).
-    files: ["src/params/**", "src/render/**", "src/manifest/**", "src/group/**"],
+    files: ["src/params/**", "src/render/**", "src/manifest/**", "src/group/**", "src/report/**"],
     rules: {
       "no-restricted-imports": ["error", {
         paths: ["fs", "node:fs", "node:fs/promises", "node:child_process", "execa", "chalk", "node:process"],
