@@ -6,7 +6,8 @@
 import { InputError } from "../errors";
 import type { Row, RowPlan } from "../params/types";
 import type { CompiledTemplate } from "../render/template";
-import { isRiskyOutput, unmark, valuesOnLine, verifyValuesAreData } from "./guard";
+import { isRiskyOutput, valuesOnLine, verifyValuesAreData } from "./guard";
+import { unmark } from "./placeholders";
 import { type JobObject, indexedCompletions, jobProblems, nameProblem } from "./job";
 import { ANNOTATION, groupLabels } from "./labels";
 import { deriveJobName, maxJobNameLength } from "./names";

@@ -16,6 +16,7 @@
  */
 import { InputError } from "../errors";
 import { MARK_CLOSE, MARK_OPEN } from "../render/nunjucks-compat";
+import { PLACEHOLDER, TOKEN, token, unmark } from "./placeholders";
 import type { MarkedRendering } from "../render/template";
 import { describeReading, excerpt, yamlVersionsDisagree } from "./yaml";
 import { loadAll } from "js-yaml";
@@ -34,15 +35,6 @@ export function isRiskyOutput(text: string): boolean {
   return STRUCTURAL.test(text) || (MAYBE_TYPED.test(text) && yamlVersionsDisagree(text) !== undefined);
 }
 
-const PLACEHOLDER = new RegExp(`${MARK_OPEN}(\\d+)${MARK_CLOSE}`, "g");
-const token = (n: number) => `jobx${n}tok`;
-const TOKEN = /jobx(\d+)tok/g;
-
-/** The real text: every placeholder replaced by its value. */
-export function unmark(rendering: Pick<MarkedRendering, "marked" | "values">): string {
-  if (rendering.values.length === 0) return rendering.marked;
-  return rendering.marked.replace(PLACEHOLDER, (_, n: string) => rendering.values[Number(n)] ?? "");
-}
 
 /** Replaces tokens inside every string (keys included) by their values. */
 function expected(tree: unknown, values: string[]): unknown {

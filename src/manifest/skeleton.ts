@@ -13,12 +13,10 @@
  */
 import { constructFromEvents, parseEvents } from "js-yaml";
 import type { MarkedRendering } from "../render/template";
-import { MARK_CLOSE, MARK_OPEN } from "../render/nunjucks-compat";
+import { PLACEHOLDER, token as skeletonToken } from "./placeholders";
 
 type YamlEvent = ReturnType<typeof parseEvents>[number];
 
-const PLACEHOLDER = new RegExp(`${MARK_OPEN}(\\d+)${MARK_CLOSE}`, "g");
-export const skeletonToken = (n: number) => `jobx${n}tok`;
 
 interface Skeleton {
   events: YamlEvent[] | undefined;

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { loadAll } from "js-yaml";
 import { compileTemplate } from "../../src/render/template";
 import { documentsFromSkeleton } from "../../src/manifest/skeleton";
-import { isRiskyOutput, unmark } from "../../src/manifest/guard";
+import { isRiskyOutput } from "../../src/manifest/guard";
+import { unmark } from "../../src/manifest/placeholders";
 
 const TEMPLATE = compileTemplate({
   name: "s.yaml.njk",

@@ -1,0 +1,20 @@
+/**
+ * How a traced rendering is read back: placeholders \uE000n\uE001 mark where the n-th
+ * `{{ … }}` result was written (see src/render/nunjucks-compat.ts), and tokens
+ * `jobx<n>tok` stand for them in a skeleton — plain YAML scalars that no value resembles.
+ */
+import { MARK_CLOSE, MARK_OPEN } from "../render/nunjucks-compat";
+import type { MarkedRendering } from "../render/template";
+
+export const PLACEHOLDER = new RegExp(`${MARK_OPEN}(\\d+)${MARK_CLOSE}`, "g");
+export const TOKEN = /jobx(\d+)tok/g;
+
+export function token(n: number): string {
+  return `jobx${n}tok`;
+}
+
+/** The real text: every placeholder replaced by its value. */
+export function unmark(rendering: Pick<MarkedRendering, "marked" | "values">): string {
+  if (rendering.values.length === 0) return rendering.marked;
+  return rendering.marked.replace(PLACEHOLDER, (_, n: string) => rendering.values[Number(n)] ?? "");
+}
