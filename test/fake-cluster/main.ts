@@ -33,22 +33,29 @@ async function main(): Promise<void> {
     if (!Number.isFinite(n) || n < 0) usage(`${name} must be a non-negative number`);
     return n;
   };
-  const cluster = await startFakeCluster({
+  // Signals during start-up wait for the cluster, so its files are still removed.
+  let stopping = false;
+  const holder: { started?: ReturnType<typeof startFakeCluster> } = {};
+  const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void (holder.started ?? Promise.reject(new Error("not started")))
+      .then((c) => c.stop())
+      .catch(() => {})
+      .finally(() => process.exit(0));
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+  holder.started = startFakeCluster({
     kubeconfigPath: values.kubeconfig,
     port: num(values.port, "--port"),
     timeScale: num(values["time-scale"], "--time-scale"),
     execCommands: values["exec-commands"] ?? false,
     minorVersion: num(values["minor-version"], "--minor-version"),
   });
+  const cluster = await holder.started;
+  if (stopping) return;
   process.stdout.write(`fake cluster ready at ${cluster.url} (kubeconfig ${cluster.kubeconfigPath})\n`);
-  let stopping = false;
-  const shutdown = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void cluster.stop().then(() => process.exit(0));
-  };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
   // Keep the process alive: the server's own handles are unref'd timers and a listening socket.
   setInterval(() => {}, 1 << 30);
 }
