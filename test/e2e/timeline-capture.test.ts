@@ -68,6 +68,8 @@ async function waitFor(cluster: FakeCluster, group: string): Promise<void> {
   await jobxAsync(cluster, ["wait", group, "-q", "--timeout", "2m"]);
 }
 
+if (!capture) console.warn("timeline fixture capture skipped: it rewrites test/fixtures/timeline/ and runs only with JOBX_CAPTURE_TIMELINE=1");
+
 describe.skipIf(!capture)("capture timeline fixtures", () => {
   it("waves, retries and a running group at time scale 1", { timeout: 120_000 }, async () => {
     const cluster = await startFakeCluster({ timeScale: 1 });
