@@ -11,6 +11,7 @@ import { unmark } from "./placeholders";
 import { type JobObject, indexedCompletions, jobProblems, nameProblem } from "./job";
 import { ANNOTATION, groupLabels } from "./labels";
 import { deriveJobName, maxJobNameLength } from "./names";
+import { NameSet } from "./name-set";
 import { documentsFromSkeleton } from "./skeleton";
 import { parseDocuments, verifyParsed } from "./yaml";
 
@@ -42,6 +43,27 @@ function summariseValue(value: unknown): string {
   const text = typeof value === "string" ? value : JSON.stringify(value);
   const oneLine = (text ?? String(value)).replace(/\n/g, "⏎");
   return oneLine.length > 30 ? `${oneLine.slice(0, 29)}…` : oneLine;
+}
+
+/** The name a Job gets: the template's when valid, else one derived from the group and the row. */
+function finalName(job: JobObject, group: string, row: Row, documentIndex: number): string {
+  const given = job.metadata.name;
+  if (nameProblem(given, job) === undefined) return given as string;
+  return deriveJobName({ group, row, documentIndex, given, maxLength: maxJobNameLength(indexedCompletions(job)) });
+}
+
+/**
+ * The names of one earlier row's Jobs, rendered again: the exact check behind a name
+ * hash seen twice (names are kept only as hashes, see NameSet).
+ */
+function namesOfRow(input: ExpandInput, wanted: number): string[] {
+  for (const { index, row, label, context } of rowContexts(input)) {
+    if (index < wanted) continue;
+    const result = parseDocuments(unmark(input.template.renderMarked(context, label)));
+    if (!("docs" in result)) return [];
+    return result.docs.map((doc, documentIndex) => (jobProblems(doc).length === 0 ? finalName(doc as JobObject, input.group, row, documentIndex) : ""));
+  }
+  return [];
 }
 
 function flatCopy(text: string): string {
@@ -99,7 +121,9 @@ function labelJob(job: JobObject, group: string, index: number, row: Row, where:
 export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
   const { group, onWarning } = input;
   const where = input.template.name;
-  const seen = new Map<string, number>();
+  const seen = new NameSet();
+  // Names whose hash matched another's but which differ: kept exactly (rare).
+  const distinct = new Map<string, number>();
   let derivedCount = 0;
   for (const { index, row, label, context } of rowContexts(input)) {
     const rendering = input.template.renderMarked(context, label);
@@ -127,25 +151,31 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
       }
       const job = doc as JobObject;
       const given = job.metadata.name;
-      const problem = nameProblem(given, job);
-      if (problem !== undefined) {
-        const name = deriveJobName({ group, row, documentIndex, given, maxLength: maxJobNameLength(indexedCompletions(job)) });
-        if (given !== undefined && derivedCount < 3) onWarning?.(`${docLabel}: ${problem}; named it ${name}`);
+      const name = finalName(job, group, row, documentIndex);
+      if (name !== given) {
+        if (given !== undefined && derivedCount < 3) onWarning?.(`${docLabel}: ${nameProblem(given, job)}; named it ${name}`);
         if (given !== undefined) derivedCount++;
         job.metadata.name = name;
       }
-      const name = job.metadata.name as string;
-      const earlier = seen.get(name);
-      if (earlier !== undefined) {
+      let earlier = distinct.get(name);
+      if (earlier === undefined) {
+        const sameHash = seen.add(name, index);
+        // A hash seen before: the same name, unless two names share a hash.
+        if (sameHash !== undefined) {
+          if (sameHash === index || namesOfRow(input, sameHash).includes(name)) earlier = sameHash;
+          else distinct.set(flatCopy(name), index);
+        }
+      }
+      if (earlier !== undefined && earlier !== index) {
         throw new InputError(
           `${docLabel} is named ${name}, like row ${earlier}: two Jobs cannot share a name. ` +
             "Put a parameter in metadata.name (e.g. name: x-{{ item | dnslabel }}) or leave the name out and jobx derives a distinct one",
           { where },
         );
       }
-      // A name read by js-yaml is a slice of the row's whole rendered text, and V8 keeps
-      // that text alive while the slice lives: store a copy, or a million rows stay in memory.
-      seen.set(flatCopy(name), index);
+      if (earlier === index) {
+        throw new InputError(`${docLabel} is named ${name}, like another document of the same row: two Jobs cannot share a name`, { where });
+      }
       labelJob(job, group, index, row, `${where} (${docLabel})`);
       jobs.push(job);
     });

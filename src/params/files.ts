@@ -256,7 +256,96 @@ interface CsvRecord {
   info: { lines: number; empty_lines: number };
 }
 
+/**
+ * A CSV file with no quote character and no lone CR is a grid split on "," and line
+ * ends. Such files — the million-row kind — are read lazily: line offsets are kept in
+ * typed arrays and a row's values are cut out of the text when the row is used, so the
+ * rows never sit in memory as objects. Anything else goes through csv-parse.
+ */
+function isPlainCsv(text: string): boolean {
+  return !text.includes('"') && !/\r(?!\n)/.test(text);
+}
+
+function lazyCsvAxis(text: string, source: string): Axis | undefined {
+  // Offsets of every non-empty line: starts[i] .. ends[i] (without the line break).
+  let capacity = 1024;
+  let starts = new Uint32Array(capacity);
+  let ends = new Uint32Array(capacity);
+  let lineNumbers = new Uint32Array(capacity);
+  let count = 0;
+  let line = 0;
+  for (let at = 0; at <= text.length; ) {
+    let nl = text.indexOf("\n", at);
+    if (nl < 0) nl = text.length;
+    line++;
+    const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if (end > at) {
+      if (count === capacity) {
+        capacity *= 2;
+        const grow = (a: Uint32Array) => {
+          const b = new Uint32Array(capacity);
+          b.set(a);
+          return b;
+        };
+        starts = grow(starts);
+        ends = grow(ends);
+        lineNumbers = grow(lineNumbers);
+      }
+      starts[count] = at;
+      ends[count] = end;
+      lineNumbers[count] = line;
+      count++;
+    }
+    at = nl + 1;
+  }
+  if (count === 0) return undefined;
+  const names = text.slice(starts[0], ends[0]).split(",");
+  const headerWhere = `${source} line ${lineNumbers[0]}`;
+  verifyHeader(names, headerWhere);
+  for (let i = 1; i < count; i++) {
+    // Count within the line only (an indexOf past it would rescan the rest of the file).
+    let columns = 1;
+    for (let at = starts[i] ?? 0, end = ends[i] ?? 0; at < end; at++) if (text.charCodeAt(at) === 44) columns++;
+    if (columns !== names.length) {
+      throw new InputError(
+        `row ${i} has ${columns} column${columns === 1 ? "" : "s"} but the header has ${names.length}. Give every row one value per header column; quote values that contain commas.`,
+        { where: `${source} line ${lineNumbers[i]}` },
+      );
+    }
+  }
+  if (count === 1) return undefined; // no rows: the common path says so
+  return {
+    source,
+    length: count - 1,
+    keys: names,
+    keySources: names.map(() => source),
+    entries: (position) => {
+      const values = text.slice(starts[position + 1], ends[position + 1]).split(",");
+      return names.map((name, column): Entry => [name, values[column] ?? ""]);
+    },
+  };
+}
+
+function verifyHeader(names: readonly string[], headerWhere: string): void {
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const duplicates = [...counts].filter(([, n]) => n > 1).map(([name]) => quote(name));
+  if (duplicates.length > 0) {
+    throw new InputError(`the header repeats the column name${duplicates.length > 1 ? "s" : ""} ${duplicates.join(", ")}. Every column needs its own name; rename or remove the repeated column.`, { where: headerWhere });
+  }
+  names.forEach((name, column) => {
+    if (name === "") {
+      throw new InputError(`column ${column + 1} of the header has no name. The first line must name every column, like: name,size`, { where: headerWhere });
+    }
+    checkKey(name, headerWhere);
+  });
+}
+
 function parseCsvFile(text: string, source: string): Axis {
+  if (isPlainCsv(text)) {
+    const lazy = lazyCsvAxis(text, source);
+    if (lazy) return lazy;
+  }
   let records: CsvRecord[];
   try {
     records = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as CsvRecord[];
@@ -271,18 +360,7 @@ function parseCsvFile(text: string, source: string): Axis {
   if (!header) return rowsAxis(source, [], () => source);
   const headerWhere = `${source} line ${header.info.lines}`;
   const names = header.record;
-  const counts = new Map<string, number>();
-  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
-  const duplicates = [...counts].filter(([, n]) => n > 1).map(([name]) => quote(name));
-  if (duplicates.length > 0) {
-    throw new InputError(`the header repeats the column name${duplicates.length > 1 ? "s" : ""} ${duplicates.join(", ")}. Every column needs its own name; rename or remove the repeated column.`, { where: headerWhere });
-  }
-  names.forEach((name, column) => {
-    if (name === "") {
-      throw new InputError(`column ${column + 1} of the header has no name. The first line must name every column, like: name,size`, { where: headerWhere });
-    }
-    checkKey(name, headerWhere);
-  });
+  verifyHeader(names, headerWhere);
 
   // csv-parse reports the line a record ends on; a quoted value may span lines, so the
   // start is one past the previous record's end plus any blank lines skipped between.
