@@ -75,9 +75,9 @@ export async function runExpand(templateArg: string, options: ExpandOptions): Pr
     const sink = new OutDirSink(options.outDir);
     let jobs = 0;
     try {
-      for (const { jobs: rowJobs } of expandJobs(input)) {
-        for (const job of rowJobs) {
-          sink.write(`${job.metadata.name}.yaml`, dumpDocument(job));
+      for (const { jobs: rowJobs, yaml } of expandJobs(input)) {
+        for (const [n, job] of rowJobs.entries()) {
+          sink.write(`${job.metadata.name}.yaml`, yaml?.[n] ?? dumpDocument(job));
           jobs++;
         }
       }
@@ -112,9 +112,9 @@ export async function runExpand(templateArg: string, options: ExpandOptions): Pr
       }
       await sink.write("\n]}\n");
     } else {
-      for (const { jobs: rowJobs } of expandJobs(input)) {
-        for (const job of rowJobs) {
-          await sink.write(`---\n${dumpDocument(job)}`);
+      for (const { jobs: rowJobs, yaml } of expandJobs(input)) {
+        for (const [n, job] of rowJobs.entries()) {
+          await sink.write(`---\n${yaml?.[n] ?? dumpDocument(job)}`);
           jobs++;
         }
         rows++;

@@ -7,6 +7,13 @@
  */
 import { quote } from "../render/filters";
 
+/** A place in an emitted document whose scalar is written later (see shape.ts). */
+export class Hole {
+  constructor(readonly n: number) {}
+}
+
+export type Piece = string | Hole;
+
 // Starts with a letter, '_' or '/', holds only letters, digits and _ . / - :, and does
 // not end with ':' — no YAML indicator, number, date, sexagesimal or special float.
 const PLAIN = /^[A-Za-z_/](?:[A-Za-z0-9_./:-]*[A-Za-z0-9_./-])?$/;
@@ -30,10 +37,11 @@ function number(value: number): string {
 }
 
 function isInline(value: unknown): boolean {
-  return value === null || typeof value !== "object" || (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0);
+  return value === null || value instanceof Hole || typeof value !== "object" || (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0);
 }
 
-function inline(value: unknown): string {
+/** A scalar, or an empty list or map, as it is written after `key: ` or `- `. */
+export function inline(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "string") return scalar(value);
   if (typeof value === "number") return number(value);
@@ -43,18 +51,20 @@ function inline(value: unknown): string {
   throw new Error(`cannot write a ${typeof value} as YAML`);
 }
 
-function block(value: unknown, indent: string, out: string[]): void {
+function block(value: unknown, indent: string, out: Piece[]): void {
   if (Array.isArray(value)) {
     for (const item of value) {
-      if (isInline(item)) out.push(`${indent}- ${inline(item)}\n`);
+      if (item instanceof Hole) out.push(`${indent}- `, item, "\n");
+      else if (isInline(item)) out.push(`${indent}- ${inline(item)}\n`);
       else if (Array.isArray(item)) {
         out.push(`${indent}-\n`);
         block(item, `${indent}  `, out);
       } else {
         // The first key shares the dash's line, as people write lists of maps.
-        const lines: string[] = [];
+        const lines: Piece[] = [];
         block(item, `${indent}  `, lines);
-        const first = lines[0] ?? "";
+        // Every entry starts with its key's text, never a hole.
+        const first = lines[0] as string;
         lines[0] = `${indent}- ${first.slice(indent.length + 2)}`;
         out.push(...lines);
       }
@@ -63,7 +73,8 @@ function block(value: unknown, indent: string, out: string[]): void {
   }
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     if (item === undefined) continue;
-    if (isInline(item)) out.push(`${indent}${scalar(key)}: ${inline(item)}\n`);
+    if (item instanceof Hole) out.push(`${indent}${scalar(key)}: `, item, "\n");
+    else if (isInline(item)) out.push(`${indent}${scalar(key)}: ${inline(item)}\n`);
     else {
       out.push(`${indent}${scalar(key)}:\n`);
       block(item, `${indent}  `, out);
@@ -73,8 +84,14 @@ function block(value: unknown, indent: string, out: string[]): void {
 
 /** One document as block YAML, ending in a newline. */
 export function emitYaml(doc: unknown): string {
-  if (isInline(doc)) return `${inline(doc)}\n`;
-  const out: string[] = [];
+  return emitPieces(doc).join("");
+}
+
+/** One document as block YAML in pieces: text, and the holes the document holds. */
+export function emitPieces(doc: unknown): Piece[] {
+  if (doc instanceof Hole) return [doc, "\n"];
+  if (isInline(doc)) return [`${inline(doc)}\n`];
+  const out: Piece[] = [];
   block(doc, "", out);
-  return out.join("");
+  return out;
 }

@@ -9,11 +9,11 @@ import type { CompiledTemplate } from "../render/template";
 import { isRiskyOutput, valuesOnLine, verifyValuesAreData } from "./guard";
 import { unmark } from "./placeholders";
 import { type JobObject, indexedCompletions, jobProblems, nameProblem } from "./job";
-import { ANNOTATION, groupLabels } from "./labels";
+import { ANNOTATION, LABEL, MANAGED_BY } from "./labels";
 import { deriveJobName, maxJobNameLength } from "./names";
 import { NameSet } from "./name-set";
-import { documentsFromSkeleton } from "./skeleton";
-import { parseDocuments, verifyParsed } from "./yaml";
+import { type Emission, type Shape, compileEmission, documentsFromShape, fillEmission } from "./shape";
+import { dumpDocument, parseDocuments, verifyParsed } from "./yaml";
 
 export interface ExpandInput {
   template: CompiledTemplate;
@@ -26,14 +26,16 @@ export interface ExpandInput {
 export interface ExpandedRow {
   index: number;
   row: Row;
-  /** How messages name this row: "row 3 (item=apple)". */
-  label: string;
   /** The rendered text, exactly as the template produced it. */
   text: string;
 }
 
-export interface ExpandedJobs extends ExpandedRow {
+export interface ExpandedJobs {
+  index: number;
+  row: Row;
   jobs: JobObject[];
+  /** The jobs as YAML documents, when the row was built from its template's shape, which writes them too. */
+  yaml: string[] | undefined;
 }
 
 /** Annotations are limited to 256 KiB in total per object (apimachinery's TotalAnnotationSizeLimitB). */
@@ -77,13 +79,29 @@ export function rowLabel(index: number, row: Row, empty: boolean): string {
   return `row ${index}${parts.length ? ` (${parts.join(", ")})` : ""}`;
 }
 
+interface RowContext {
+  index: number;
+  row: Row;
+  /** How messages name the row ("row 3 (item=apple)"); made only when one is needed. */
+  label: () => string;
+  context: Record<string, unknown>;
+}
+
 /** What each row's rendering sees: its values, `index`, `params` (the row) and `jobx`. */
-function* rowContexts(input: ExpandInput): Generator<{ index: number; row: Row; label: string; context: Record<string, unknown> }> {
+function* rowContexts(input: ExpandInput): Generator<RowContext> {
   const { template, plan, group } = input;
   let index = 0;
   const jobx = { group, count: plan.count, template: template.name };
   for (const row of plan.rows()) {
-    yield { index, row, label: rowLabel(index, row, plan.empty), context: { ...row, index, jobx, params: row } };
+    const at = index;
+    // Copied key by key: a spread of the row is several times slower at a million rows. Row
+    // keys such as __proto__ were refused when the parameters were read (src/params/keys.ts).
+    const context: Record<string, unknown> = {};
+    for (const key of Object.keys(row)) context[key] = row[key];
+    context.index = index;
+    context.jobx = jobx;
+    context.params = row;
+    yield { index, row, label: () => rowLabel(at, row, plan.empty), context };
     index++;
   }
 }
@@ -91,17 +109,12 @@ function* rowContexts(input: ExpandInput): Generator<{ index: number; row: Row; 
 /** Renders each row; nothing is parsed. What `--raw` prints. */
 export function* renderRows(input: ExpandInput): Generator<ExpandedRow> {
   for (const { index, row, label, context } of rowContexts(input)) {
-    yield { index, row, label, text: input.template.render(context, label) };
+    yield { index, row, text: input.template.render(context, label) };
   }
 }
 
-function labelJob(job: JobObject, group: string, index: number, row: Row, where: string): void {
-  const labels = groupLabels(group, index);
-  job.metadata.labels = { ...job.metadata.labels, ...labels };
-  // Rebuilt so that the pod template's metadata comes before its spec, as people write it.
-  const { metadata: podMeta = {}, ...podRest } = job.spec.template;
-  job.spec.template = { metadata: { ...podMeta, labels: { ...podMeta.labels, ...labels } }, ...podRest };
-  const params = JSON.stringify(row);
+/** The row's parameters must fit in the annotation that records them. */
+function checkParamsFit(job: JobObject, params: string, where: string): void {
   const existing = Object.entries(job.metadata.annotations ?? {}).reduce((n, [k, v]) => n + k.length + v.length, 0);
   if (existing + ANNOTATION.params.length + params.length > ANNOTATION_LIMIT) {
     throw new InputError(
@@ -110,7 +123,49 @@ function labelJob(job: JobObject, group: string, index: number, row: Row, where:
       { where },
     );
   }
-  job.metadata.annotations = { ...job.metadata.annotations, [ANNOTATION.params]: params };
+}
+
+/**
+ * Names a checked Job and makes it a member of the group: labels on the Job and its pod
+ * template, the row's parameters in an annotation. A shape's emission is written by the
+ * same steps, with holes for the name, the item index and the parameters.
+ */
+function finishJob(job: JobObject, group: string, name: unknown, item: unknown, params: unknown): void {
+  job.metadata ??= {};
+  const meta = job.metadata;
+  meta.name = name as string;
+  // Objects of this row's own Job: changed in place, keys keeping their order.
+  meta.labels = Object.assign(meta.labels ?? {}, { [LABEL.managedBy]: MANAGED_BY, [LABEL.group]: group, [LABEL.item]: item as string });
+  const template = job.spec.template;
+  const podMeta = template.metadata ?? {};
+  podMeta.labels = Object.assign(podMeta.labels ?? {}, { [LABEL.managedBy]: MANAGED_BY, [LABEL.group]: group, [LABEL.item]: item as string });
+  // The pod template's metadata comes before its spec, as people write it.
+  if (Object.keys(template)[0] !== "metadata") {
+    const { metadata: _, ...rest } = template;
+    job.spec.template = { metadata: podMeta, ...rest };
+  } else template.metadata = podMeta;
+  meta.annotations = Object.assign(meta.annotations ?? {}, { [ANNOTATION.params]: params as string });
+}
+
+/**
+ * The row's Jobs as YAML through their shape's emissions, compiled at the shape's first
+ * row and kept only when they write exactly what the emitter writes for that row.
+ */
+function yamlFromShape(shape: Shape, filled: unknown[], jobs: JobObject[], group: string, index: number, params: string): string[] | undefined {
+  let emissions = shape.emissions.get(group);
+  if (!emissions) {
+    emissions = jobs.map((job, doc) => {
+      const emission = compileEmission(shape, doc, (shaped, name, item, p) => finishJob(shaped as JobObject, group, name, item, p));
+      return fillEmission(emission, filled, job.metadata.name as string, String(index), params) === dumpDocument(job) ? emission : null;
+    });
+    shape.emissions.set(group, emissions);
+  }
+  const yaml: string[] = [];
+  for (const [doc, job] of jobs.entries()) {
+    const emission: Emission | null | undefined = emissions[doc];
+    yaml.push(emission ? fillEmission(emission, filled, job.metadata.name as string, String(index), params) : dumpDocument(job));
+  }
+  return yaml;
 }
 
 /**
@@ -125,37 +180,39 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
   // Names whose hash matched another's but which differ: kept exactly (rare).
   const distinct = new Map<string, number>();
   let derivedCount = 0;
-  for (const { index, row, label, context } of rowContexts(input)) {
-    const rendering = input.template.renderMarked(context, label);
-    const text = unmark(rendering);
-    // Plain rows are built from their template's parsed skeleton; others are parsed in full and guarded.
+  for (const { index, row, label: labelOf, context } of rowContexts(input)) {
+    const rendering = input.template.renderMarked(context, labelOf);
+    // Plain rows are built from their template's shape; others are parsed in full and guarded.
     const plain = rendering.values.every((v, n) => rendering.safe[n] || !isRiskyOutput(v));
-    let docs = plain ? documentsFromSkeleton(rendering, text) : undefined;
+    const fromShape = plain ? documentsFromShape(rendering) : undefined;
+    let docs = fromShape?.docs;
     if (!docs) {
+      const label = labelOf();
+      const text = unmark(rendering);
       docs = verifyParsed(parseDocuments(text), text, `${where} (${label})`, (line) => valuesOnLine(rendering, row, line));
       verifyValuesAreData(rendering, docs, row, label, where);
     }
     if (docs.length === 0) {
-      throw new InputError(`${label} rendered no YAML document. Check the template's conditions and loops`, { where });
+      throw new InputError(`${labelOf()} rendered no YAML document. Check the template's conditions and loops`, { where });
     }
+    const params = JSON.stringify(row);
     const jobs: JobObject[] = [];
     docs.forEach((doc, documentIndex) => {
-      const docLabel = docs.length > 1 ? `document ${documentIndex + 1} of ${label}` : label;
+      const docLabel = () => (docs.length > 1 ? `document ${documentIndex + 1} of ${labelOf()}` : labelOf());
       const problems = jobProblems(doc);
       if (problems.length > 0) {
         const only = problems.length === 1 && problems[0]?.startsWith("is ");
         throw new InputError(
-          only ? `${docLabel} ${problems[0]}` : `${docLabel} is not a valid Job (${problems.length} problem${problems.length > 1 ? "s" : ""}):`,
+          only ? `${docLabel()} ${problems[0]}` : `${docLabel()} is not a valid Job (${problems.length} problem${problems.length > 1 ? "s" : ""}):`,
           { where, details: only ? [] : problems.map((p) => `  ${p}`) },
         );
       }
       const job = doc as JobObject;
       const given = job.metadata.name;
       const name = finalName(job, group, row, documentIndex);
-      if (name !== given) {
-        if (given !== undefined && derivedCount < 3) onWarning?.(`${docLabel}: ${nameProblem(given, job)}; named it ${name}`);
-        if (given !== undefined) derivedCount++;
-        job.metadata.name = name;
+      if (name !== given && given !== undefined) {
+        if (derivedCount < 3) onWarning?.(`${docLabel()}: ${nameProblem(given, job)}; named it ${name}`);
+        derivedCount++;
       }
       let earlier = distinct.get(name);
       if (earlier === undefined) {
@@ -168,18 +225,20 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
       }
       if (earlier !== undefined && earlier !== index) {
         throw new InputError(
-          `${docLabel} is named ${name}, like row ${earlier}: two Jobs cannot share a name. ` +
+          `${docLabel()} is named ${name}, like row ${earlier}: two Jobs cannot share a name. ` +
             "Put a parameter in metadata.name (e.g. name: x-{{ item | dnslabel }}) or leave the name out and jobx derives a distinct one",
           { where },
         );
       }
       if (earlier === index) {
-        throw new InputError(`${docLabel} is named ${name}, like another document of the same row: two Jobs cannot share a name`, { where });
+        throw new InputError(`${docLabel()} is named ${name}, like another document of the same row: two Jobs cannot share a name`, { where });
       }
-      labelJob(job, group, index, row, `${where} (${docLabel})`);
+      checkParamsFit(job, params, `${where} (${docLabel()})`);
+      finishJob(job, group, name, String(index), params);
       jobs.push(job);
     });
-    yield { index, row, label, text, jobs };
+    const yaml = fromShape ? yamlFromShape(fromShape.shape, fromShape.filled, jobs, group, index, params) : undefined;
+    yield { index, row, jobs, yaml };
   }
   if (derivedCount > 3) onWarning?.(`…and ${derivedCount - 3} more names were derived the same way`);
 }

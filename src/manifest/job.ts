@@ -48,7 +48,8 @@ export function jobProblems(doc: unknown): string[] {
   }
   const problems: string[] = [];
   try {
-    new Job(doc as ConstructorParameters<typeof Job>[0]).validate();
+    // The model's validate checks `this`; called on the document itself, it skips the copy the constructor makes.
+    Job.prototype.validate.call(doc);
   } catch (err) {
     const errors = (err as { errors?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] }).errors;
     if (!errors) throw err;

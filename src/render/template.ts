@@ -32,12 +32,15 @@ export interface MarkedRendering {
   safe: boolean[];
 }
 
+/** How messages name the row being rendered ("row 3 (item=apple)"), or a function that makes it when a message needs it. */
+export type RowLabel = string | (() => string);
+
 export interface CompiledTemplate {
   readonly name: string;
-  /** Renders one row. `rowLabel` says in messages which row failed ("row 3 (item=apple)"). */
-  render(context: Record<string, unknown>, rowLabel: string): string;
+  /** Renders one row. `rowLabel` says in messages which row failed. */
+  render(context: Record<string, unknown>, rowLabel: RowLabel): string;
   /** Renders one row, marking every `{{ … }}` result. */
-  renderMarked(context: Record<string, unknown>, rowLabel: string): MarkedRendering;
+  renderMarked(context: Record<string, unknown>, rowLabel: RowLabel): MarkedRendering;
 }
 
 /** Filters whose output is YAML syntax written on purpose. */
@@ -127,12 +130,13 @@ export function compileTemplate(source: TemplateSource): CompiledTemplate {
     const parsed = parseNunjucksError(err as NunjucksError);
     throw new InputError(`template syntax error: ${parsed.message}`, { where: where(source.name, parsed.line, parsed.column) });
   }
-  const render = (context: Record<string, unknown>, rowLabel: string): string => {
+  const render = (context: Record<string, unknown>, label: RowLabel): string => {
     takeUndefinedOutput();
     takeUndefinedFilterInput();
     try {
       return template.render(context);
     } catch (err) {
+      const rowLabel = typeof label === "string" ? label : label();
       const undefinedAt = takeUndefinedOutput();
       const parsed = parseNunjucksError(err as NunjucksError);
       const filterAt = takeUndefinedFilterInput() && parsed.line !== undefined ? { line: parsed.line, column: parsed.column ?? 1 } : undefined;
@@ -156,7 +160,8 @@ export function compileTemplate(source: TemplateSource): CompiledTemplate {
       startRecording();
       try {
         const marked = render(context, rowLabel);
-        return { marked, ...stopRecording() };
+        const { values, safe } = stopRecording();
+        return { marked, values, safe };
       } finally {
         stopRecording();
       }
