@@ -14,38 +14,55 @@ import { join, relative } from "node:path";
 import { once } from "node:events";
 
 export const HOLD_BYTES = 16 * 1024 * 1024;
-const FLUSH_BYTES = 256 * 1024;
+/** Size of the pieces written to stdout once streaming (below V8's large-object size, so they die young). */
+const CHUNK_BYTES = 64 * 1024;
 
 export class StdoutSink {
-  private held: string[] = [];
+  /** Held text, joined into flat pieces of about CHUNK_BYTES. */
+  private chunks: string[] = [];
+  /** Documents not yet joined into a piece. */
+  private pending: string[] = [];
+  private pendingBytes = 0;
   private heldBytes = 0;
   private streaming = false;
   /** Documents (or renderings) already handed to stdout. */
   written = 0;
-  private pendingDocs = 0;
+  private heldDocs = 0;
 
   constructor(private readonly stream: NodeJS.WritableStream = process.stdout) {}
 
   /** Adds one document's text; resolves when it is safe to produce more. */
   async write(text: string): Promise<void> {
-    this.held.push(text);
-    this.heldBytes += text.length;
-    this.pendingDocs++;
-    const limit = this.streaming ? FLUSH_BYTES : HOLD_BYTES;
-    if (this.heldBytes >= limit) {
+    this.pending.push(text);
+    this.pendingBytes += text.length;
+    this.heldDocs++;
+    if (this.pendingBytes < CHUNK_BYTES) return;
+    // Joined now: a flat string holds its text alone, where the documents (often ropes
+    // of many small strings) would hold much more, and writing needs no copy of the whole hold.
+    this.chunks.push(this.pending.join(""));
+    this.heldBytes += this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.streaming || this.heldBytes >= HOLD_BYTES) {
       this.streaming = true;
       await this.flush();
     }
   }
 
   private async flush(): Promise<void> {
-    if (this.held.length === 0) return;
-    const chunk = this.held.join("");
-    this.held = [];
+    if (this.pending.length > 0) this.chunks.push(this.pending.join(""));
+    const chunks = this.chunks;
+    this.chunks = [];
+    this.pending = [];
+    this.pendingBytes = 0;
     this.heldBytes = 0;
-    this.written += this.pendingDocs;
-    this.pendingDocs = 0;
-    if (!this.stream.write(chunk)) await once(this.stream, "drain");
+    this.written += this.heldDocs;
+    this.heldDocs = 0;
+    for (let n = 0; n < chunks.length; n++) {
+      const chunk = chunks[n] as string;
+      chunks[n] = ""; // let each piece go once written
+      if (!this.stream.write(chunk)) await once(this.stream, "drain");
+    }
   }
 
   /** Everything held goes out. */
@@ -55,7 +72,8 @@ export class StdoutSink {
 
   /** After an error: drop what was held; say whether anything already went out. */
   abandon(): { incomplete: boolean; written: number } {
-    this.held = [];
+    this.chunks = [];
+    this.pending = [];
     return { incomplete: this.written > 0, written: this.written };
   }
 }

@@ -43,18 +43,19 @@ export function takeUndefinedFilterInput(): boolean {
 export const MARK_OPEN = "\uE000";
 export const MARK_CLOSE = "\uE001";
 let recording: { values: string[]; safe: boolean[] } | undefined;
-const yamlSafeOutputs = new Set<string>();
+let yamlSafeOutputs = new Set<string>();
 
 export function startRecording(): void {
   recording = { values: [], safe: [] };
-  yamlSafeOutputs.clear();
+  // A new Set per rendering, not clear(): a cleared Set's old tables outlived young
+  // collections and doubled the expansion's memory at a million rows.
+  yamlSafeOutputs = new Set<string>();
 }
 
 /** Ends a recording and returns the marked values, in placeholder order, and which are safe. */
 export function stopRecording(): { values: string[]; safe: boolean[] } {
   const result = recording ?? { values: [], safe: [] };
   recording = undefined;
-  yamlSafeOutputs.clear();
   return result;
 }
 
