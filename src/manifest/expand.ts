@@ -21,6 +21,8 @@ export interface ExpandInput {
   group: string;
   /** Called for things a person should know that do not stop the expansion. */
   onWarning?: (message: string) => void;
+  /** false: parse every row in full, never from its template's shape (the reference the shape is tested against). */
+  shapes?: boolean;
 }
 
 export interface ExpandedRow {
@@ -184,7 +186,7 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
     const rendering = input.template.renderMarked(context, labelOf);
     // Plain rows are built from their template's shape; others are parsed in full and guarded.
     const plain = rendering.values.every((v, n) => rendering.safe[n] || !isRiskyOutput(v));
-    const fromShape = plain ? documentsFromShape(rendering) : undefined;
+    const fromShape = plain && input.shapes !== false ? documentsFromShape(rendering) : undefined;
     let docs = fromShape?.docs;
     if (!docs) {
       const label = labelOf();

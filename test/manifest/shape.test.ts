@@ -112,3 +112,37 @@ describe("documents built from a template's shape", () => {
     }
   });
 });
+
+/** Every row's Jobs and YAML, or the error, from one way of reading the rows. */
+function outcome(text: string, rows: Record<string, unknown>[], shapes: boolean): unknown {
+  const template = compileTemplate({ name: "t.yaml.njk", text });
+  try {
+    return [...expandJobs({ template, plan: planOf(rows), group: "g", shapes })].map((r) => ({ jobs: r.jobs, yaml: r.yaml ?? r.jobs.map(dumpDocument) }));
+  } catch (err) {
+    return `error: ${(err as Error).message}`;
+  }
+}
+
+describe("expansion from shapes against parsing every row in full", () => {
+  const templates = [
+    jobTemplate({ name: "j-{{ item }}", container: "        args: [{{ item | tojson }}, x-{{ n }}]\n        env:\n        - name: N\n          value: {{ n | quote }}" }),
+    jobTemplate({ name: "", spec: "  completions: {{ n }}\n  backoffLimit: {{ n }}", container: '        command: ["echo", "{{ item }}"]' }),
+    jobTemplate({ name: "{{ item }}", container: "        args:\n        - |\n          run {{ item }} {{ n }}" }),
+    `${jobTemplate({ name: "a-{{ n }}" })}\n---\n${jobTemplate({ name: "b-{{ n }}" }).replace("image: busybox", "image: {{ item | tojson }}")}`,
+  ];
+  const value = fc.oneof(
+    fc.string({ unit: "binary", maxLength: 12 }).filter((s) => !/[\ud800-\udfff]/.test(s)),
+    fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,10}$/),
+    fc.constantFrom("on", "0777", "1e3", "~", "null", "-x", "a: b", "#c", "x #y", "{{ 7*7 }}", "'q'", "\"q\"", "a\\b"),
+  );
+  const count = fc.oneof(fc.integer({ min: 0, max: 20 }).map(String), fc.constantFrom("1.5", "x", "", "true", "0x10", "007"));
+
+  it("give the same Jobs, the same YAML and the same errors (property)", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...templates), fc.array(fc.record({ item: value, n: count }), { minLength: 1, maxLength: 4 }), (text, rows) => {
+        expect(outcome(text, rows, true)).toEqual(outcome(text, rows, false));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
