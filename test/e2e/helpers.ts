@@ -8,8 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../cli/run";
-import { afterAll, beforeAll } from "vitest";
-import { startFakeCluster, type FakeCluster } from "../fake-cluster/index";
+import type { FakeCluster } from "../fake-cluster/index";
 
 export interface JobxRun {
   status: number | null;
@@ -94,20 +93,4 @@ export async function jobNames(cluster: FakeCluster, selector: string): Promise<
   return r.stdout.split(/\s+/).filter(Boolean).sort();
 }
 
-/**
- * One test cluster for a test file, started before its tests and stopped after them.
- * Returns a getter, since the cluster exists only once beforeAll has run.
- */
-export function useCluster(options: { timeScale: number } = { timeScale: 0.01 }): () => FakeCluster {
-  let cluster: FakeCluster | undefined;
-  beforeAll(async () => {
-    cluster = await startFakeCluster(options);
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
-  return () => {
-    if (!cluster) throw new Error("the test cluster is not running");
-    return cluster;
-  };
-}
+export { useCluster } from "../fake-cluster/use-cluster";

@@ -25,9 +25,8 @@
  * - W: content/en/docs/concepts/workloads/controllers/job.md — parallel jobs, Indexed mode,
  *   suspending a Job (Suspended condition JobSuspended / JobResumed, startTime reset).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeCluster } from "../index";
-import type { FakeCluster } from "../types";
+import { describe, expect, it } from "vitest";
+import { useCluster } from "../use-cluster";
 import {
   VERSIONS,
   WatchRecorder,
@@ -101,25 +100,17 @@ function maxActive(events: { type: string; object: Pod }[]): number {
 }
 
 describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
-  let cluster: FakeCluster;
-
-  beforeAll(async () => {
-    cluster = await startFakeCluster({ minorVersion: minor, timeScale: 0.01 });
-  });
-
-  afterAll(async () => {
-    if (cluster) await cluster.stop();
-  });
+  const cluster = useCluster({ minorVersion: minor, timeScale: 0.01 });
 
   // K: pkg/controller/job/job_controller.go manageJob, trackJobStatusAndRemoveFinalizers.
   it("completions 10 / parallelism 3: never more than 3 active, 10 succeeded, then Complete", async () => {
     const name = uniqueName("par");
-    const before = requestCount(cluster, "watch", "pods");
-    const watch = new WatchRecorder<Pod>(cluster, ["get", "pods", "-l", `job-name=${name}`]);
+    const before = requestCount(cluster(), "watch", "pods");
+    const watch = new WatchRecorder<Pod>(cluster(), ["get", "pods", "-l", `job-name=${name}`]);
     try {
-      await waitForWatches(cluster, "pods", before + 1);
-      await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 10, parallelism: 3, runTime: "10s" })));
-      const job = await waitForJobFinished(cluster, name, 40_000);
+      await waitForWatches(cluster(), "pods", before + 1);
+      await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 10, parallelism: 3, runTime: "10s" })));
+      const job = await waitForJobFinished(cluster(), name, 40_000);
       expectCompleted(job, minor);
       expect(job.status?.succeeded).toBe(10);
       expect(job.status?.failed ?? 0).toBe(0);
@@ -137,7 +128,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
       expect(peak, "pods active at the same time").toBeLessThanOrEqual(3);
       expect(peak, "the controller should run `parallelism` pods at once").toBe(3);
 
-      const pods = await listPods(cluster, `job-name=${name}`);
+      const pods = await listPods(cluster(), `job-name=${name}`);
       expect(pods).toHaveLength(10);
       for (const pod of pods) {
         expect(pod.metadata.name).toMatch(new RegExp(`^${name}-${SUFFIX}$`));
@@ -162,13 +153,13 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
   // K: pkg/controller/job/job_controller.go manageJob (Completions == nil).
   it("work-queue mode (completions unset, parallelism 2): two pods, Complete once they succeed", async () => {
     const name = uniqueName("wq");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { parallelism: 2, runTime: "10s", labels: { "only-on-job": "yes" } })));
-    const job = await waitForJobFinished(cluster, name, 30_000);
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { parallelism: 2, runTime: "10s", labels: { "only-on-job": "yes" } })));
+    const job = await waitForJobFinished(cluster(), name, 30_000);
     expect(job.spec.completions ?? null, "completions stays unset in work-queue mode").toBeNull();
     expect(job.spec.parallelism).toBe(2);
     expectCompleted(job, minor);
     expect(job.status?.succeeded).toBe(2);
-    const pods = await listPods(cluster, `job-name=${name}`);
+    const pods = await listPods(cluster(), `job-name=${name}`);
     expect(pods).toHaveLength(2);
     for (const pod of pods) {
       expect(pod.status?.phase).toBe("Succeeded");
@@ -180,17 +171,17 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
   it("Indexed completions 5: indexed names, hostname, index annotation + label + env, completedIndexes 0-4", async () => {
     const name = uniqueName("idx");
     await kubectlOk(
-      cluster,
+      cluster(),
       ["create", "-f", "-"],
       manifestInput(jobManifest(name, { completions: 5, parallelism: 2, completionMode: "Indexed", runTime: "5s", log: "index=$JOB_COMPLETION_INDEX" })),
     );
-    const job = await waitForJobFinished(cluster, name, 30_000);
+    const job = await waitForJobFinished(cluster(), name, 30_000);
     expectCompleted(job, minor);
     expect(job.spec.completionMode).toBe("Indexed");
     expect(job.status?.succeeded).toBe(5);
     expect(job.status?.completedIndexes).toBe("0-4");
 
-    const pods = await listPods(cluster, `job-name=${name}`);
+    const pods = await listPods(cluster(), `job-name=${name}`);
     expect(pods).toHaveLength(5);
     const seen = new Set<number>();
     for (const pod of pods) {
@@ -205,7 +196,7 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
       expect(env, `JOB_COMPLETION_INDEX in ${JSON.stringify(pod.spec.containers[0]?.env)}`).toBeDefined();
       // The controller adds a downward-API reference, not a literal value.
       expect([`metadata.labels['${INDEX_KEY}']`, `metadata.annotations['${INDEX_KEY}']`]).toContain(env?.valueFrom?.fieldRef?.fieldPath);
-      const log = await kubectlOk(cluster, ["logs", pod.metadata.name]);
+      const log = await kubectlOk(cluster(), ["logs", pod.metadata.name]);
       expect(log.trim()).toBe(`index=${index}`);
     }
     expect([...seen].sort()).toEqual([0, 1, 2, 3, 4]);
@@ -214,13 +205,13 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
   // K: pkg/controller/controller_utils.go; job_controller.go recordJobFinished.
   it("events: SuccessfulCreate per pod and Completed, from job-controller", async () => {
     const name = uniqueName("events");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 2, parallelism: 2 })));
-    await waitForJobFinished(cluster, name, 30_000);
-    const pods = await listPods(cluster, `job-name=${name}`);
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 2, parallelism: 2 })));
+    await waitForJobFinished(cluster(), name, 30_000);
+    const pods = await listPods(cluster(), `job-name=${name}`);
     const events = await waitFor(
       "the Completed event",
       async () => {
-        const all = await eventsFor(cluster, name);
+        const all = await eventsFor(cluster(), name);
         return all.some((e) => e.reason === "Completed") ? all : false;
       },
       10_000,
@@ -238,11 +229,11 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
   // K: pkg/controller/job/job_controller.go syncJob (JobSuspended / JobResumed).
   it("suspend: no pods and Suspended=True; resuming runs the job and sets Suspended=False JobResumed", async () => {
     const name = uniqueName("suspend");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, runTime: "5s" })));
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, runTime: "5s" })));
     const suspended = await waitFor(
       "the Suspended condition",
       async () => {
-        const job = await mustGetJob(cluster, name);
+        const job = await mustGetJob(cluster(), name);
         return condition(job, "Suspended") ? job : false;
       },
       10_000,
@@ -250,15 +241,15 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     expect(condition(suspended, "Suspended")).toMatchObject({ reason: "JobSuspended", message: "Job suspended" });
     expect(suspended.status?.startTime, "startTime is not set while suspended").toBeUndefined();
     expect(suspended.status?.active ?? 0).toBe(0);
-    expect(await listPods(cluster, `job-name=${name}`)).toHaveLength(0);
+    expect(await listPods(cluster(), `job-name=${name}`)).toHaveLength(0);
 
-    const out = await kubectlOk(cluster, ["patch", "job", name, "--type", "merge", "-p", '{"spec":{"suspend":false}}']);
+    const out = await kubectlOk(cluster(), ["patch", "job", name, "--type", "merge", "-p", '{"spec":{"suspend":false}}']);
     expect(out.trim()).toBe(`job.batch/${name} patched`);
-    const job = await waitForJobFinished(cluster, name, 30_000);
+    const job = await waitForJobFinished(cluster(), name, 30_000);
     expectCompleted(job, minor);
     const resumed = job.status?.conditions?.find((c) => c.type === "Suspended");
     expect(resumed).toMatchObject({ status: "False", reason: "JobResumed", message: "Job resumed" });
-    expect(await listPods(cluster, `job-name=${name}`)).toHaveLength(1);
+    expect(await listPods(cluster(), `job-name=${name}`)).toHaveLength(1);
   }, 45_000);
 
   // K: pkg/printers/internalversion/printers.go printJob.
@@ -266,13 +257,13 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     const done = uniqueName("table");
     const queue = uniqueName("tableq");
     await kubectlOk(
-      cluster,
+      cluster(),
       ["create", "-f", "-"],
       manifestInput(jobManifest(done, { completions: 2, parallelism: 2 }), jobManifest(queue, { parallelism: 2 })),
     );
-    await waitForJobFinished(cluster, done, 30_000);
-    await waitForJobFinished(cluster, queue, 30_000);
-    const out = await kubectlOk(cluster, ["get", "jobs", done, queue]);
+    await waitForJobFinished(cluster(), done, 30_000);
+    await waitForJobFinished(cluster(), queue, 30_000);
+    const out = await kubectlOk(cluster(), ["get", "jobs", done, queue]);
     const [header, ...rows] = out.trimEnd().split("\n");
     const columns = (header ?? "").trim().split(/\s+/);
     const cells = (n: string): string[] => (rows.find((r) => r.startsWith(`${n} `)) ?? "").trim().split(/\s+/);
@@ -291,13 +282,13 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
   it("Indexed with failing indexes: completedIndexes lists the others as \"0,2,3,5\" and the job fails", async () => {
     const name = uniqueName("idxfail");
     await kubectlOk(
-      cluster,
+      cluster(),
       ["create", "-f", "-"],
       manifestInput(
         jobManifest(name, { completions: 6, parallelism: 6, completionMode: "Indexed", backoffLimit: 3, runTime: "5s", exitCodesByIndex: "1=1;4=1" }),
       ),
     );
-    const job = await waitForJobFinished(cluster, name, 30_000);
+    const job = await waitForJobFinished(cluster(), name, 30_000);
     expect(condition(job, "Failed")?.reason).toBe("BackoffLimitExceeded");
     expect(job.status?.completedIndexes).toBe("0,2,3,5");
     expect(job.status?.succeeded).toBe(4);
@@ -309,14 +300,14 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     const ok = uniqueName("podok");
     const bad = uniqueName("podbad");
     await kubectlOk(
-      cluster,
+      cluster(),
       ["create", "-f", "-"],
       manifestInput(jobManifest(ok), jobManifest(bad, { backoffLimit: 0, exitCodes: "1" })),
     );
-    await waitForJobFinished(cluster, ok, 30_000);
-    await waitForJobFinished(cluster, bad, 30_000);
+    await waitForJobFinished(cluster(), ok, 30_000);
+    await waitForJobFinished(cluster(), bad, 30_000);
     for (const [name, status] of [[ok, "Completed"], [bad, "Error"]] as const) {
-      const out = await kubectlOk(cluster, ["get", "pods", "-l", `job-name=${name}`]);
+      const out = await kubectlOk(cluster(), ["get", "pods", "-l", `job-name=${name}`]);
       const [header, ...rows] = out.trimEnd().split("\n");
       expect((header ?? "").trim().split(/\s+/)).toEqual(["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
       expect(rows).toHaveLength(1);
@@ -328,16 +319,16 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
   it("a 63-character job name: pod names cut the prefix to 58 characters; running pods carry the tracking finalizer", async () => {
     const name = `long-${"z".repeat(58)}`;
     expect(name.length).toBe(63);
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "400s" })));
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "400s" })));
     const running = await waitFor(
       "the pod to run",
-      async () => (await listPods(cluster, `job-name=${name}`)).find((p) => p.status?.phase === "Running"),
+      async () => (await listPods(cluster(), `job-name=${name}`)).find((p) => p.status?.phase === "Running"),
       15_000,
     );
     expect(running.metadata.name).toMatch(new RegExp(`^${`${name}-`.slice(0, 58)}${SUFFIX}$`));
     expect(running.metadata.name.length).toBe(63);
     expect(running.metadata.finalizers ?? []).toContain("batch.kubernetes.io/job-tracking");
-    const job = await waitForJobFinished(cluster, name, 30_000);
+    const job = await waitForJobFinished(cluster(), name, 30_000);
     expectCompleted(job, minor);
   }, 45_000);
 
@@ -345,11 +336,11 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
   // with Ready=True); printers.go printJob ("Running", "0/3").
   it("while running: status.active and status.ready count the running pods; the table says Running", async () => {
     const name = uniqueName("running");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 3, parallelism: 3, runTime: "1h" })));
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 3, parallelism: 3, runTime: "1h" })));
     const job = await waitFor(
       "active 3 and ready 3",
       async () => {
-        const j = await mustGetJob(cluster, name);
+        const j = await mustGetJob(cluster(), name);
         return j.status?.active === 3 && j.status.ready === 3 ? j : false;
       },
       15_000,
@@ -357,11 +348,11 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
     expect(job.status?.startTime).toBeTruthy();
     expect(job.status?.succeeded ?? 0).toBe(0);
     expect(isFinished(job)).toBe(false);
-    const out = await kubectlOk(cluster, ["get", "job", name, "--no-headers"]);
+    const out = await kubectlOk(cluster(), ["get", "job", name, "--no-headers"]);
     const cells = out.trim().split(/\s+/);
     if (minor >= 30) expect(cells.slice(0, 3)).toEqual([name, "Running", "0/3"]);
     else expect(cells.slice(0, 2)).toEqual([name, "0/3"]);
-    await kubectlOk(cluster, ["delete", "job", name, "--wait=false"]);
+    await kubectlOk(cluster(), ["delete", "job", name, "--wait=false"]);
   }, 45_000);
 
   // K: pkg/controller/job/job_controller.go manageJob (suspended: deleteJobPods removes the
@@ -369,32 +360,32 @@ describe.each(VERSIONS)("Job controller with kubectl 1.%i", (minor) => {
   // controller_utils.go DeletePod event SuccessfulDelete "Deleted pod: <name>".
   it("suspending a running job deletes its pods without counting them failed; resuming completes it", async () => {
     const name = uniqueName("suspendrun");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 2, parallelism: 2, runTime: "100s" })));
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 2, parallelism: 2, runTime: "100s" })));
     const running = await waitFor(
       "2 running pods",
       async () => {
-        const pods = (await listPods(cluster, `job-name=${name}`)).filter((p) => p.status?.phase === "Running");
+        const pods = (await listPods(cluster(), `job-name=${name}`)).filter((p) => p.status?.phase === "Running");
         return pods.length === 2 ? pods : false;
       },
       15_000,
     );
-    await kubectlOk(cluster, ["patch", "job", name, "--type", "merge", "-p", '{"spec":{"suspend":true}}']);
+    await kubectlOk(cluster(), ["patch", "job", name, "--type", "merge", "-p", '{"spec":{"suspend":true}}']);
     const suspended = await waitFor(
       "the job to be suspended with no pods",
       async () => {
-        const j = await mustGetJob(cluster, name);
-        const pods = await listPods(cluster, `job-name=${name}`);
+        const j = await mustGetJob(cluster(), name);
+        const pods = await listPods(cluster(), `job-name=${name}`);
         return condition(j, "Suspended") && pods.length === 0 && (j.status?.active ?? 0) === 0 ? j : false;
       },
       15_000,
     );
     expect(suspended.status?.failed ?? 0, "pods removed by suspension are not failures").toBe(0);
-    const events = await eventsFor(cluster, name);
+    const events = await eventsFor(cluster(), name);
     const deleted = events.filter((e) => e.reason === "SuccessfulDelete").map((e) => e.message);
     expect(deleted.sort()).toEqual(running.map((p) => `Deleted pod: ${p.metadata.name}`).sort());
 
-    await kubectlOk(cluster, ["patch", "job", name, "--type", "merge", "-p", '{"spec":{"suspend":false}}']);
-    const job = await waitForJobFinished(cluster, name, 30_000);
+    await kubectlOk(cluster(), ["patch", "job", name, "--type", "merge", "-p", '{"spec":{"suspend":false}}']);
+    const job = await waitForJobFinished(cluster(), name, 30_000);
     expectCompleted(job, minor);
     expect(job.status?.succeeded).toBe(2);
     expect(job.status?.failed ?? 0).toBe(0);

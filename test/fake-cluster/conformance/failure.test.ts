@@ -22,9 +22,8 @@
  * - W: content/en/docs/concepts/workloads/controllers/job.md — "Pod backoff failure policy",
  *   "Job termination and cleanup".
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeCluster } from "../index";
-import type { FakeCluster } from "../types";
+import { describe, expect, it } from "vitest";
+import { useCluster } from "../use-cluster";
 import {
   VERSIONS,
   WatchRecorder,
@@ -67,25 +66,17 @@ function expectFailed(job: Job, minor: number, reason: string, message: string):
 }
 
 describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
-  let cluster: FakeCluster;
-
-  beforeAll(async () => {
-    cluster = await startFakeCluster({ minorVersion: minor, timeScale: TIME_SCALE });
-  });
-
-  afterAll(async () => {
-    if (cluster) await cluster.stop();
-  });
+  const cluster = useCluster({ minorVersion: minor, timeScale: TIME_SCALE });
 
   // K: pkg/controller/job/job_controller.go syncJob; backoff_utils.go getRemainingTimeForFailuresCount.
   it("backoffLimit 2 with an always-failing pod: exactly 3 failed pods, BackoffLimitExceeded, growing retry delays", async () => {
     const name = uniqueName("backoff");
-    const before = requestCount(cluster, "watch", "pods");
-    const watch = new WatchRecorder<Pod>(cluster, ["get", "pods", "-l", `job-name=${name}`]);
+    const before = requestCount(cluster(), "watch", "pods");
+    const watch = new WatchRecorder<Pod>(cluster(), ["get", "pods", "-l", `job-name=${name}`]);
     try {
-      await waitForWatches(cluster, "pods", before + 1);
-      await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { backoffLimit: 2, exitCodes: "1" })));
-      const job = await waitForJobFinished(cluster, name, 30_000);
+      await waitForWatches(cluster(), "pods", before + 1);
+      await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { backoffLimit: 2, exitCodes: "1" })));
+      const job = await waitForJobFinished(cluster(), name, 30_000);
       expectFailed(job, minor, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
       expect(job.status?.failed).toBe(3);
       expect(job.status?.succeeded ?? 0).toBe(0);
@@ -93,12 +84,12 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
 
       const warning = await waitFor(
         "the BackoffLimitExceeded event",
-        async () => (await eventsFor(cluster, name)).find((e) => e.reason === "BackoffLimitExceeded"),
+        async () => (await eventsFor(cluster(), name)).find((e) => e.reason === "BackoffLimitExceeded"),
         10_000,
       );
       expect(warning).toMatchObject({ type: "Warning", message: "Job has reached the specified backoff limit" });
 
-      const pods = await listPods(cluster, `job-name=${name}`);
+      const pods = await listPods(cluster(), `job-name=${name}`);
       expect(pods, "one pod per attempt: the first and two retries").toHaveLength(3);
       for (const pod of pods) {
         expect(pod.status?.phase).toBe("Failed");
@@ -134,8 +125,8 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
     const name = uniqueName("deadline");
     const deadlineSeconds = 10;
     const started = Date.now();
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { activeDeadlineSeconds: deadlineSeconds, runTime: "1h" })));
-    const job = await waitForJobFinished(cluster, name, 30_000);
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { activeDeadlineSeconds: deadlineSeconds, runTime: "1h" })));
+    const job = await waitForJobFinished(cluster(), name, 30_000);
     const elapsed = Date.now() - started;
     expectFailed(job, minor, "DeadlineExceeded", "Job was active longer than specified deadline");
     expect(elapsed, "the job may not fail before its (scaled) deadline").toBeGreaterThanOrEqual(deadlineSeconds * 1000 * TIME_SCALE * 0.8);
@@ -143,7 +134,7 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
     expect(job.status?.failed, "the deleted active pod counts as failed").toBe(1);
     await waitFor(
       "the deadline-exceeded job's pod to be deleted",
-      async () => (await listPods(cluster, `job-name=${name}`)).length === 0,
+      async () => (await listPods(cluster(), `job-name=${name}`)).length === 0,
       15_000,
     );
   }, 60_000);
@@ -151,12 +142,12 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
   // K: pkg/controller/job/job_controller.go pastBackoffLimitOnFailure.
   it("restartPolicy OnFailure: restarts in place count toward backoffLimit; one pod, BackoffLimitExceeded", async () => {
     const name = uniqueName("onfailure");
-    const before = requestCount(cluster, "watch", "pods");
-    const watch = new WatchRecorder<Pod>(cluster, ["get", "pods", "-l", `job-name=${name}`]);
+    const before = requestCount(cluster(), "watch", "pods");
+    const watch = new WatchRecorder<Pod>(cluster(), ["get", "pods", "-l", `job-name=${name}`]);
     try {
-      await waitForWatches(cluster, "pods", before + 1);
-      await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { backoffLimit: 2, exitCodes: "1", restartPolicy: "OnFailure" })));
-      const job = await waitForJobFinished(cluster, name, 40_000);
+      await waitForWatches(cluster(), "pods", before + 1);
+      await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { backoffLimit: 2, exitCodes: "1", restartPolicy: "OnFailure" })));
+      const job = await waitForJobFinished(cluster(), name, 40_000);
       expectFailed(job, minor, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
       const names = new Set(watch.events.map((e) => e.object.metadata.name));
       expect(names.size, "OnFailure restarts the container in the same pod").toBe(1);
@@ -173,12 +164,12 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
     const name = uniqueName("pfpfail");
     const podFailurePolicy = { rules: [{ action: "FailJob", onExitCodes: { containerName: "main", operator: "In", values: [42] } }] };
     await kubectlOk(
-      cluster,
+      cluster(),
       ["create", "-f", "-"],
       manifestInput(jobManifest(name, { backoffLimit: 6, exitCodes: "42", extraSpec: { podFailurePolicy } })),
     );
-    const job = await waitForJobFinished(cluster, name, 30_000);
-    const pods = await listPods(cluster, `job-name=${name}`);
+    const job = await waitForJobFinished(cluster(), name, 30_000);
+    const pods = await listPods(cluster(), `job-name=${name}`);
     expect(pods, "FailJob does not retry").toHaveLength(1);
     const pod = pods[0]?.metadata.name ?? "";
     const message = `Container main for pod default/${pod} failed with exit code 42 matching FailJob rule at index 0`;
@@ -194,34 +185,34 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
     const name = uniqueName("pfpignore");
     const podFailurePolicy = { rules: [{ action: "Ignore", onExitCodes: { operator: "In", values: [2] } }] };
     await kubectlOk(
-      cluster,
+      cluster(),
       ["create", "-f", "-"],
       manifestInput(jobManifest(name, { backoffLimit: 0, exitCodes: "2,0", extraSpec: { podFailurePolicy } })),
     );
-    const job = await waitForJobFinished(cluster, name, 30_000);
+    const job = await waitForJobFinished(cluster(), name, 30_000);
     expect(condition(job, "Complete"), JSON.stringify(job.status)).toBeDefined();
     expect(job.status?.failed ?? 0, "ignored failures are not counted").toBe(0);
     expect(job.status?.succeeded).toBe(1);
-    expect(await listPods(cluster, `job-name=${name}`)).toHaveLength(2);
+    expect(await listPods(cluster(), `job-name=${name}`)).toHaveLength(2);
   }, 45_000);
 
   // K: pkg/controller/job/job_controller.go isPodFailed.
   it("a running pod deleted by hand counts as failed and is replaced; the job still completes", async () => {
     const name = uniqueName("evict");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "30s" })));
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "30s" })));
     const pod = await waitFor(
       "the pod to run",
-      async () => (await listPods(cluster, `job-name=${name}`)).find((p) => p.status?.phase === "Running"),
+      async () => (await listPods(cluster(), `job-name=${name}`)).find((p) => p.status?.phase === "Running"),
       15_000,
     );
-    const running = await kubectlOk(cluster, ["get", "pods", "-l", `job-name=${name}`, "--field-selector", "status.phase=Running", "-o", "name"]);
+    const running = await kubectlOk(cluster(), ["get", "pods", "-l", `job-name=${name}`, "--field-selector", "status.phase=Running", "-o", "name"]);
     expect(running.trim()).toBe(`pod/${pod.metadata.name}`);
-    await kubectlOk(cluster, ["delete", "pod", pod.metadata.name], undefined, 40_000);
-    const job = await waitForJobFinished(cluster, name, 40_000);
+    await kubectlOk(cluster(), ["delete", "pod", pod.metadata.name], undefined, 40_000);
+    const job = await waitForJobFinished(cluster(), name, 40_000);
     expect(condition(job, "Complete"), JSON.stringify(job.status)).toBeDefined();
     expect(job.status?.failed).toBe(1);
     expect(job.status?.succeeded).toBe(1);
-    const pods = await listPods(cluster, `job-name=${name}`);
+    const pods = await listPods(cluster(), `job-name=${name}`);
     expect(pods.map((p) => p.metadata.name)).not.toContain(pod.metadata.name);
     expect(pods).toHaveLength(1);
   }, 60_000);

@@ -12,113 +12,100 @@
  * - K: staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go — printed as
  *   `Error from server (<Reason>): ...`, exit 1.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFakeCluster } from "../index";
-import type { FakeCluster } from "../types";
+import { describe, expect, it } from "vitest";
+import { useCluster } from "../use-cluster";
 import { VERSIONS, getJob, jobManifest, kubectlOk, listJobs, manifestInput, requestCount, uniqueName } from "./helpers";
 
 describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
-  let cluster: FakeCluster;
-
-  beforeAll(async () => {
-    cluster = await startFakeCluster({ minorVersion: minor, timeScale: 0.01 });
-  });
-
-  afterEach(() => {
-    cluster?.clearFaults();
-  });
-
-  afterAll(async () => {
-    if (cluster) await cluster.stop();
-  });
+  const cluster = useCluster({ minorVersion: minor, timeScale: 0.01 });
 
   // K: staging/src/k8s.io/client-go/rest/with_retry.go, request.go checkWait.
   it("429 with Retry-After on creates: kubectl retries and succeeds", async () => {
     const name = uniqueName("retry");
-    cluster.setFaults({ failNext: { count: 2, status: 429, retryAfterSeconds: 1, verbs: ["create"], resources: ["jobs"] } });
-    cluster.resetCounts();
+    cluster().setFaults({ failNext: { count: 2, status: 429, retryAfterSeconds: 1, verbs: ["create"], resources: ["jobs"] } });
+    cluster().resetCounts();
     const started = Date.now();
-    const out = await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
+    const out = await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
     expect(out.trim()).toBe(`job.batch/${name} created`);
-    expect(requestCount(cluster, "create", "jobs"), JSON.stringify(cluster.requestCounts())).toBe(3);
+    expect(requestCount(cluster(), "create", "jobs"), JSON.stringify(cluster().requestCounts())).toBe(3);
     expect(Date.now() - started, "client-go sleeps Retry-After seconds between attempts").toBeGreaterThanOrEqual(1800);
-    expect(await getJob(cluster, name)).toBeDefined();
+    expect(await getJob(cluster(), name)).toBeDefined();
   }, 30_000);
 
   // K: staging/src/k8s.io/client-go/rest/with_retry.go (5xx with Retry-After).
   it("5xx with Retry-After on a get: kubectl retries and succeeds", async () => {
     const name = uniqueName("retry5xx");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
-    cluster.setFaults({ failNext: { count: 1, status: 503, retryAfterSeconds: 1, verbs: ["get"], resources: ["jobs"] } });
-    cluster.resetCounts();
-    const out = await kubectlOk(cluster, ["get", "job", name, "-o", "name"]);
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
+    cluster().setFaults({ failNext: { count: 1, status: 503, retryAfterSeconds: 1, verbs: ["get"], resources: ["jobs"] } });
+    cluster().resetCounts();
+    const out = await kubectlOk(cluster(), ["get", "job", name, "-o", "name"]);
     expect(out.trim()).toBe(`job.batch/${name}`);
-    expect(requestCount(cluster, "get", "jobs"), JSON.stringify(cluster.requestCounts())).toBe(2);
+    expect(requestCount(cluster(), "get", "jobs"), JSON.stringify(cluster().requestCounts())).toBe(2);
   }, 30_000);
 
   // K: staging/src/k8s.io/client-go/rest/request.go checkWait (no header, no retry).
   it("429 without Retry-After: no retry, kubectl fails with TooManyRequests", async () => {
     const name = uniqueName("noretry");
-    cluster.setFaults({ failNext: { count: 1, status: 429, verbs: ["create"], resources: ["jobs"] } });
-    cluster.resetCounts();
-    const r = await cluster.kubectl(["create", "-f", "-"], { input: manifestInput(jobManifest(name, { suspend: true })) });
+    cluster().setFaults({ failNext: { count: 1, status: 429, verbs: ["create"], resources: ["jobs"] } });
+    cluster().resetCounts();
+    const r = await cluster().kubectl(["create", "-f", "-"], { input: manifestInput(jobManifest(name, { suspend: true })) });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("Error from server (TooManyRequests)");
-    expect(requestCount(cluster, "create", "jobs")).toBe(1);
-    cluster.clearFaults();
-    expect(await getJob(cluster, name)).toBeUndefined();
+    expect(requestCount(cluster(), "create", "jobs")).toBe(1);
+    cluster().clearFaults();
+    expect(await getJob(cluster(), name)).toBeUndefined();
   }, 30_000);
 
   // K: plugin/pkg/admission/resourcequota/controller.go ("exceeded quota").
   it("jobQuota: a create beyond the quota is refused with 403 exceeded quota", async () => {
-    const existing = (await listJobs(cluster)).length;
-    cluster.setFaults({ jobQuota: existing + 1 });
+    const existing = (await listJobs(cluster())).length;
+    cluster().setFaults({ jobQuota: existing + 1 });
     const allowed = uniqueName("quota-ok");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(allowed, { suspend: true })));
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(allowed, { suspend: true })));
     const refused = uniqueName("quota-no");
-    const r = await cluster.kubectl(["create", "-f", "-"], { input: manifestInput(jobManifest(refused, { suspend: true })) });
+    const r = await cluster().kubectl(["create", "-f", "-"], { input: manifestInput(jobManifest(refused, { suspend: true })) });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("Error from server (Forbidden)");
     expect(r.stderr).toContain("exceeded quota");
-    cluster.clearFaults();
-    expect(await getJob(cluster, refused)).toBeUndefined();
+    cluster().clearFaults();
+    expect(await getJob(cluster(), refused)).toBeUndefined();
   }, 30_000);
 
   // K: staging/src/k8s.io/client-go/rest/with_retry.go (up to 10 retries).
   it("rateLimit with Retry-After: a batch of creates all succeed, with extra attempts", async () => {
     const names = [1, 2, 3, 4, 5].map((i) => uniqueName(`rate${i}`));
-    cluster.setFaults({ rateLimit: { perSecond: 2, retryAfterSeconds: 1, verbs: ["create"], resources: ["jobs"] } });
-    cluster.resetCounts();
-    const out = await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(...names.map((n) => jobManifest(n, { suspend: true }))), 60_000);
+    cluster().setFaults({ rateLimit: { perSecond: 2, retryAfterSeconds: 1, verbs: ["create"], resources: ["jobs"] } });
+    cluster().resetCounts();
+    const out = await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(...names.map((n) => jobManifest(n, { suspend: true }))), 60_000);
     expect(out.trim().split("\n")).toEqual(names.map((n) => `job.batch/${n} created`));
-    expect(requestCount(cluster, "create", "jobs"), "throttled creates are retried").toBeGreaterThan(5);
-    cluster.clearFaults();
-    for (const n of names) expect(await getJob(cluster, n), n).toBeDefined();
+    expect(requestCount(cluster(), "create", "jobs"), "throttled creates are retried").toBeGreaterThan(5);
+    cluster().clearFaults();
+    for (const n of names) expect(await getJob(cluster(), n), n).toBeDefined();
   }, 60_000);
 
   // K: staging/src/k8s.io/client-go/rest/request.go; errors.go NewInternalError.
   it("500 without Retry-After on a get: no retry, kubectl fails with InternalError", async () => {
     const name = uniqueName("err500");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
-    cluster.setFaults({ failNext: { count: 1, status: 500, verbs: ["get"], resources: ["jobs"] } });
-    cluster.resetCounts();
-    const r = await cluster.kubectl(["get", "job", name, "-o", "name"]);
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
+    cluster().setFaults({ failNext: { count: 1, status: 500, verbs: ["get"], resources: ["jobs"] } });
+    cluster().resetCounts();
+    const r = await cluster().kubectl(["get", "job", name, "-o", "name"]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("Error from server (InternalError)");
-    expect(requestCount(cluster, "get", "jobs")).toBe(1);
+    expect(requestCount(cluster(), "get", "jobs")).toBe(1);
   }, 30_000);
 
   // K: staging/src/k8s.io/client-go/rest/with_retry.go; kubectl delete.go.
   it("429 with Retry-After on a delete: kubectl delete -l retries and the job goes", async () => {
     const group = uniqueName("delretry");
     const name = uniqueName("delretry");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, labels: { group } })));
-    cluster.setFaults({ failNext: { count: 1, status: 429, retryAfterSeconds: 1, verbs: ["delete"], resources: ["jobs"] } });
-    cluster.resetCounts();
-    const out = await kubectlOk(cluster, ["delete", "job", "-l", `group=${group}`], undefined, 30_000);
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, labels: { group } })));
+    cluster().setFaults({ failNext: { count: 1, status: 429, retryAfterSeconds: 1, verbs: ["delete"], resources: ["jobs"] } });
+    cluster().resetCounts();
+    const out = await kubectlOk(cluster(), ["delete", "job", "-l", `group=${group}`], undefined, 30_000);
     expect(out.trim()).toBe(`job.batch "${name}" deleted`);
-    expect(requestCount(cluster, "delete", "jobs")).toBe(2);
-    cluster.clearFaults();
-    expect(await getJob(cluster, name)).toBeUndefined();
+    expect(requestCount(cluster(), "delete", "jobs")).toBe(2);
+    cluster().clearFaults();
+    expect(await getJob(cluster(), name)).toBeUndefined();
   }, 30_000);
 });

@@ -12,31 +12,22 @@
  * - K: pkg/kubelet/kubelet_pods.go — validateContainerLogStatus: `container "c" in pod "p"
  *   is waiting to start: <reason>` (400) for a container that has not started.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeCluster } from "../index";
-import type { FakeCluster } from "../types";
+import { describe, expect, it } from "vitest";
+import { useCluster } from "../use-cluster";
 import { VERSIONS, jobManifest, kubectlOk, listPods, manifestInput, uniqueName, waitFor, waitForJobFinished } from "./helpers";
 
 describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
-  let cluster: FakeCluster;
-
-  beforeAll(async () => {
-    cluster = await startFakeCluster({ minorVersion: minor, timeScale: 0.01 });
-  });
-
-  afterAll(async () => {
-    if (cluster) await cluster.stop();
-  });
+  const cluster = useCluster({ minorVersion: minor, timeScale: 0.01 });
 
   // K: staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go (selectorTail, addPrefixIfNeeded).
   it("kubectl logs -l job-name=X --prefix: last 10 lines of each pod, prefixed [pod/P/C]", async () => {
     const name = uniqueName("logs");
     const log = Array.from({ length: 15 }, (_, i) => `line ${i + 1} of $POD_NAME`).join("\n");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 2, parallelism: 2, runTime: "5s", log })));
-    await waitForJobFinished(cluster, name, 30_000);
-    const pods = await listPods(cluster, `job-name=${name}`);
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { completions: 2, parallelism: 2, runTime: "5s", log })));
+    await waitForJobFinished(cluster(), name, 30_000);
+    const pods = await listPods(cluster(), `job-name=${name}`);
     expect(pods).toHaveLength(2);
-    const out = await kubectlOk(cluster, ["logs", "-l", `job-name=${name}`, "--prefix"]);
+    const out = await kubectlOk(cluster(), ["logs", "-l", `job-name=${name}`, "--prefix"]);
     const lines = out.trimEnd().split("\n");
     expect(lines).toHaveLength(20);
     for (const pod of pods) {
@@ -49,9 +40,9 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
   // K: staging/src/k8s.io/kubectl/pkg/polymorphichelpers/logsforobject.go.
   it("kubectl logs job/X prints the log of the job's pod", async () => {
     const name = uniqueName("logjob");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { log: "alpha\nbeta\ngamma" })));
-    await waitForJobFinished(cluster, name, 30_000);
-    const out = await kubectlOk(cluster, ["logs", `job/${name}`]);
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { log: "alpha\nbeta\ngamma" })));
+    await waitForJobFinished(cluster(), name, 30_000);
+    const out = await kubectlOk(cluster(), ["logs", `job/${name}`]);
     expect(out).toBe("alpha\nbeta\ngamma\n");
   }, 45_000);
 
@@ -59,22 +50,22 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
   it("kubectl logs -f on a running pod ends when the pod ends", async () => {
     const name = uniqueName("follow");
     await kubectlOk(
-      cluster,
+      cluster(),
       ["create", "-f", "-"],
       manifestInput(jobManifest(name, { runTime: "300s", log: "first\nsecond\nthird" })),
     );
     const pod = await waitFor(
       "the pod to be Running",
-      async () => (await listPods(cluster, `job-name=${name}`)).find((p) => p.status?.phase === "Running"),
+      async () => (await listPods(cluster(), `job-name=${name}`)).find((p) => p.status?.phase === "Running"),
       15_000,
     );
-    const r = await cluster.kubectl(["logs", "-f", pod.metadata.name], { timeoutMs: 30_000 });
+    const r = await cluster().kubectl(["logs", "-f", pod.metadata.name], { timeoutMs: 30_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toBe("first\nsecond\nthird\n");
     // The stream ends because the container ended, so the pod is finished (or about to be).
     const finished = await waitFor(
       "the followed pod to be Succeeded",
-      async () => (await listPods(cluster, `job-name=${name}`)).find((p) => p.metadata.name === pod.metadata.name && p.status?.phase === "Succeeded"),
+      async () => (await listPods(cluster(), `job-name=${name}`)).find((p) => p.metadata.name === pod.metadata.name && p.status?.phase === "Succeeded"),
       5_000,
     );
     expect(finished.status?.phase).toBe("Succeeded");
@@ -83,10 +74,10 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
   // K: pkg/kubelet/kubelet_pods.go validateContainerLogStatus.
   it("kubectl logs of a container that has not started: waiting to start", async () => {
     const name = uniqueName("pending");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { coldStart: "1h" })));
-    const pod = await waitFor("the job's pod", async () => (await listPods(cluster, `job-name=${name}`))[0], 10_000);
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { coldStart: "1h" })));
+    const pod = await waitFor("the job's pod", async () => (await listPods(cluster(), `job-name=${name}`))[0], 10_000);
     expect(pod.status?.phase ?? "Pending").toBe("Pending");
-    const r = await cluster.kubectl(["logs", pod.metadata.name]);
+    const r = await cluster().kubectl(["logs", pod.metadata.name]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(`container "main" in pod "${pod.metadata.name}" is waiting to start`);
   }, 30_000);
@@ -95,23 +86,23 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
   it("kubectl logs -f -l: refuses more streams than --max-log-requests; with enough, follows every pod to its end", async () => {
     const name = uniqueName("followall");
     await kubectlOk(
-      cluster,
+      cluster(),
       ["create", "-f", "-"],
       manifestInput(jobManifest(name, { completions: 6, parallelism: 6, runTime: "400s", log: "start $POD_NAME\nend $POD_NAME" })),
     );
     const pods = await waitFor(
       "6 running pods",
       async () => {
-        const all = await listPods(cluster, `job-name=${name}`);
+        const all = await listPods(cluster(), `job-name=${name}`);
         return all.length === 6 && all.every((p) => p.status?.phase === "Running") ? all : false;
       },
       15_000,
     );
-    const refused = await cluster.kubectl(["logs", "-f", "-l", `job-name=${name}`]);
+    const refused = await cluster().kubectl(["logs", "-f", "-l", `job-name=${name}`]);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain("you are attempting to follow 6 log streams, but maximum allowed concurrency is 5");
 
-    const r = await cluster.kubectl(["logs", "-f", "-l", `job-name=${name}`, "--prefix", "--max-log-requests=6"], { timeoutMs: 30_000 });
+    const r = await cluster().kubectl(["logs", "-f", "-l", `job-name=${name}`, "--prefix", "--max-log-requests=6"], { timeoutMs: 30_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split("\n").sort();
     const expected = pods.flatMap((p) => [`[pod/${p.metadata.name}/main] start ${p.metadata.name}`, `[pod/${p.metadata.name}/main] end ${p.metadata.name}`]).sort();
@@ -121,11 +112,11 @@ describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {
   // K: pkg/kubelet/kuberuntime/logs/logs.go (tail, timestamps).
   it("kubectl logs --tail=2 and --timestamps", async () => {
     const name = uniqueName("tail");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "5s", log: "one\ntwo\nthree\nfour" })));
-    await waitForJobFinished(cluster, name, 30_000);
-    const pod = (await listPods(cluster, `job-name=${name}`))[0]?.metadata.name ?? "";
-    expect(await kubectlOk(cluster, ["logs", pod, "--tail=2"])).toBe("three\nfour\n");
-    const stamped = (await kubectlOk(cluster, ["logs", pod, "--timestamps"])).trimEnd().split("\n");
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "5s", log: "one\ntwo\nthree\nfour" })));
+    await waitForJobFinished(cluster(), name, 30_000);
+    const pod = (await listPods(cluster(), `job-name=${name}`))[0]?.metadata.name ?? "";
+    expect(await kubectlOk(cluster(), ["logs", pod, "--tail=2"])).toBe("three\nfour\n");
+    const stamped = (await kubectlOk(cluster(), ["logs", pod, "--timestamps"])).trimEnd().split("\n");
     expect(stamped).toHaveLength(4);
     const words = ["one", "two", "three", "four"];
     stamped.forEach((line, i) => {

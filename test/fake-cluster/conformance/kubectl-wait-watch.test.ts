@@ -8,9 +8,8 @@
  * - K: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go — watch output ends (exit 0) when the
  *   server closes the stream; --output-watch-events wraps objects as {type, object}.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFakeCluster } from "../index";
-import type { FakeCluster } from "../types";
+import { describe, expect, it } from "vitest";
+import { useCluster } from "../use-cluster";
 import {
   JsonObjectStream,
   VERSIONS,
@@ -32,28 +31,16 @@ import {
 } from "./helpers";
 
 describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
-  let cluster: FakeCluster;
-
-  beforeAll(async () => {
-    cluster = await startFakeCluster({ minorVersion: minor, timeScale: 0.01 });
-  });
-
-  afterEach(() => {
-    cluster?.clearFaults();
-  });
-
-  afterAll(async () => {
-    if (cluster) await cluster.stop();
-  });
+  const cluster = useCluster({ minorVersion: minor, timeScale: 0.01 });
 
   // K: staging/src/k8s.io/kubectl/pkg/cmd/wait/condition.go.
   it("kubectl wait --for=condition=complete job/X returns once the job completes", async () => {
     const name = uniqueName("wait");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "100s" })));
-    const r = await cluster.kubectl(["wait", "--for=condition=complete", `job/${name}`, "--timeout=30s"], { timeoutMs: 40_000 });
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "100s" })));
+    const r = await cluster().kubectl(["wait", "--for=condition=complete", `job/${name}`, "--timeout=30s"], { timeoutMs: 40_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(`job.batch/${name} condition met`);
-    const job = await mustGetJob(cluster, name);
+    const job = await mustGetJob(cluster(), name);
     expect(condition(job, "Complete")).toBeDefined();
   }, 45_000);
 
@@ -62,17 +49,17 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
     const group = uniqueName("grp");
     const names = [uniqueName("w1"), uniqueName("w2"), uniqueName("w3")];
     const input = manifestInput(...names.map((n, i) => jobManifest(n, { labels: { group }, runTime: `${(i + 1) * 50}s` })));
-    await kubectlOk(cluster, ["create", "-f", "-"], input);
-    const r = await cluster.kubectl(["wait", "--for=condition=complete", "job", "-l", `group=${group}`, "--timeout=30s"], { timeoutMs: 40_000 });
+    await kubectlOk(cluster(), ["create", "-f", "-"], input);
+    const r = await cluster().kubectl(["wait", "--for=condition=complete", "job", "-l", `group=${group}`, "--timeout=30s"], { timeoutMs: 40_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n").sort();
     expect(lines).toEqual(names.map((n) => `job.batch/${n} condition met`).sort());
-    for (const job of await listJobs(cluster, `group=${group}`)) expect(condition(job, "Complete"), job.metadata.name).toBeDefined();
+    for (const job of await listJobs(cluster(), `group=${group}`)) expect(condition(job, "Complete"), job.metadata.name).toBeDefined();
   }, 45_000);
 
   // K: staging/src/k8s.io/kubectl/pkg/cmd/wait/wait.go errNoMatchingResources.
   it("kubectl wait on a selector that matches nothing: no matching resources found, exit 1", async () => {
-    const r = await cluster.kubectl(["wait", "--for=condition=complete", "job", "-l", "group=nothing-matches-this", "--timeout=5s"]);
+    const r = await cluster().kubectl(["wait", "--for=condition=complete", "job", "-l", "group=nothing-matches-this", "--timeout=5s"]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("no matching resources found");
   });
@@ -80,10 +67,10 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
   // K: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go watch.
   it("kubectl get jobs -w -o json --output-watch-events exits 0 when the server cuts the stream", async () => {
     const name = uniqueName("cut");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
-    cluster.setFaults({ cutWatch: { afterMs: 500 } });
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
+    cluster().setFaults({ cutWatch: { afterMs: 500 } });
     const started = Date.now();
-    const r = await cluster.kubectl(["get", "jobs", "-w", "-o", "json", "--output-watch-events"], { timeoutMs: 20_000 });
+    const r = await cluster().kubectl(["get", "jobs", "-w", "-o", "json", "--output-watch-events"], { timeoutMs: 20_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(Date.now() - started).toBeLessThan(15_000);
     const events = new JsonObjectStream().push(r.stdout) as WatchEvent<Job>[];
@@ -95,8 +82,8 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
   // K: staging/src/k8s.io/kubectl/pkg/cmd/wait/condition.go.
   it("kubectl wait --for=condition=failed returns for a job that fails", async () => {
     const name = uniqueName("waitfail");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { backoffLimit: 0, exitCodes: "1" })));
-    const r = await cluster.kubectl(["wait", "--for=condition=failed", `job/${name}`, "--timeout=30s"], { timeoutMs: 40_000 });
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { backoffLimit: 0, exitCodes: "1" })));
+    const r = await cluster().kubectl(["wait", "--for=condition=failed", `job/${name}`, "--timeout=30s"], { timeoutMs: 40_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(`job.batch/${name} condition met`);
   }, 45_000);
@@ -104,8 +91,8 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
   // K: staging/src/k8s.io/kubectl/pkg/cmd/wait/wait.go extendErrWaitTimeout.
   it("kubectl wait --for=condition=complete times out (exit 1) on a job that cannot complete", async () => {
     const name = uniqueName("waitto");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
-    const r = await cluster.kubectl(["wait", "--for=condition=complete", `job/${name}`, "--timeout=1s"], { timeoutMs: 20_000 });
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
+    const r = await cluster().kubectl(["wait", "--for=condition=complete", `job/${name}`, "--timeout=1s"], { timeoutMs: 20_000 });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(`timed out waiting for the condition on jobs/${name}`);
   }, 30_000);
@@ -113,9 +100,9 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
   // K: staging/src/k8s.io/client-go/tools/watch/until.go UntilWithSync (re-lists).
   it("kubectl wait keeps waiting across watch streams the server closes", async () => {
     const name = uniqueName("waitcut");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "200s" })));
-    cluster.setFaults({ cutWatch: { afterMs: 300 } });
-    const r = await cluster.kubectl(["wait", "--for=condition=complete", `job/${name}`, "--timeout=30s"], { timeoutMs: 40_000 });
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "200s" })));
+    cluster().setFaults({ cutWatch: { afterMs: 300 } });
+    const r = await cluster().kubectl(["wait", "--for=condition=complete", `job/${name}`, "--timeout=30s"], { timeoutMs: 40_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(`job.batch/${name} condition met`);
   }, 45_000);
@@ -125,17 +112,17 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
     const group = uniqueName("watchgrp");
     const names = [uniqueName("wa"), uniqueName("wb")];
     const other = uniqueName("wother");
-    const before = requestCount(cluster, "watch", "jobs");
-    const watch = new WatchRecorder<Job>(cluster, ["get", "jobs", "-l", `group=${group}`]);
+    const before = requestCount(cluster(), "watch", "jobs");
+    const watch = new WatchRecorder<Job>(cluster(), ["get", "jobs", "-l", `group=${group}`]);
     try {
-      await waitForWatches(cluster, "jobs", before + 1);
+      await waitForWatches(cluster(), "jobs", before + 1);
       await kubectlOk(
-        cluster,
+        cluster(),
         ["create", "-f", "-"],
         manifestInput(...names.map((n) => jobManifest(n, { labels: { group }, runTime: "20s" })), jobManifest(other, { labels: { group: "other" } })),
       );
-      for (const n of names) await waitForJobFinished(cluster, n, 30_000);
-      await kubectlOk(cluster, ["delete", "jobs", "-l", `group=${group}`]);
+      for (const n of names) await waitForJobFinished(cluster(), n, 30_000);
+      await kubectlOk(cluster(), ["delete", "jobs", "-l", `group=${group}`]);
       await waitFor("DELETED events", () => watch.events.filter((e) => e.type === "DELETED").length >= 2, 10_000);
       for (const n of names) {
         const mine = watch.events.filter((e) => e.object.metadata.name === n);
@@ -158,12 +145,12 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
   // K: staging/src/k8s.io/kubectl/pkg/cmd/wait/delete.go, wait.go (NotFound ignored).
   it("kubectl wait --for=delete: returns once the job is gone; a missing job is already deleted (exit 0)", async () => {
     const name = uniqueName("waitdel");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "1h" })));
-    await kubectlOk(cluster, ["delete", "job", name, "--wait=false"]);
-    const r = await cluster.kubectl(["wait", "--for=delete", `job/${name}`, "--timeout=30s"], { timeoutMs: 40_000 });
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "1h" })));
+    await kubectlOk(cluster(), ["delete", "job", name, "--wait=false"]);
+    const r = await cluster().kubectl(["wait", "--for=delete", `job/${name}`, "--timeout=30s"], { timeoutMs: 40_000 });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(await getJob(cluster, name)).toBeUndefined();
-    const missing = await cluster.kubectl(["wait", "--for=delete", `job/${uniqueName("never")}`, "--timeout=5s"]);
+    expect(await getJob(cluster(), name)).toBeUndefined();
+    const missing = await cluster().kubectl(["wait", "--for=delete", `job/${uniqueName("never")}`, "--timeout=5s"]);
     expect(missing.exitCode, missing.stderr).toBe(0);
   }, 45_000);
 
@@ -171,12 +158,12 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
   it("kubectl get -w lists, then watches from the list's resourceVersion: one ADDED per existing job", async () => {
     const group = uniqueName("rvgrp");
     const name = uniqueName("rv");
-    await kubectlOk(cluster, ["create", "-f", "-"], manifestInput(jobManifest(name, { labels: { group } })));
-    await waitForJobFinished(cluster, name, 30_000);
-    const before = requestCount(cluster, "watch", "jobs");
-    const watch = new WatchRecorder<Job>(cluster, ["get", "jobs", "-l", `group=${group}`]);
+    await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { labels: { group } })));
+    await waitForJobFinished(cluster(), name, 30_000);
+    const before = requestCount(cluster(), "watch", "jobs");
+    const watch = new WatchRecorder<Job>(cluster(), ["get", "jobs", "-l", `group=${group}`]);
     try {
-      await waitForWatches(cluster, "jobs", before + 1);
+      await waitForWatches(cluster(), "jobs", before + 1);
       await waitFor("the listed job", () => watch.events.length > 0, 10_000);
       // Give a replaying server time to show itself.
       await new Promise((r) => setTimeout(r, 500));
