@@ -233,27 +233,53 @@ function parseJsonLine(line: string, source: string, index: number, where: strin
   return value;
 }
 
+/**
+ * NDJSON is checked line by line up front (JSON, an object, no repeated key, valid keys),
+ * keeping only where each row's line starts and ends; a row is parsed again when it is
+ * used, so a million rows never sit in memory as objects.
+ */
 function parseNdjson(text: string, source: string): Axis {
-  const rows: Entry[][] = [];
-  const rowLines: number[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
-    if (line.trim() === "") return;
-    const where = `${source} line ${index + 1}`;
-    if (!line.trimStart().startsWith("{")) {
-      throw new InputError(`expected one JSON object per line, like {"name": "a", "size": 1}, got ${quote(line.length > 40 ? `${line.slice(0, 40)}...` : line)}.`, { where });
+  let lines = 1;
+  for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", nl + 1)) lines++;
+  const starts = new Uint32Array(lines);
+  const ends = new Uint32Array(lines);
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  let count = 0;
+  for (let at = 0, lineNumber = 1; at <= text.length; lineNumber++) {
+    let nl = text.indexOf("\n", at);
+    if (nl < 0) nl = text.length;
+    const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    const line = text.slice(at, end);
+    if (line.trim() !== "") {
+      const where = `${source} line ${lineNumber}`;
+      if (!line.trimStart().startsWith("{")) {
+        throw new InputError(`expected one JSON object per line, like {"name": "a", "size": 1}, got ${quote(line.length > 40 ? `${line.slice(0, 40)}...` : line)}.`, { where });
+      }
+      const value = parseJsonLine(line, source, lineNumber - 1, where);
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        throw new InputError(`expected a JSON object like {"name": "a", "size": 1}, got ${describeValue(value)}.`, { where });
+      }
+      for (const key of Object.keys(value)) {
+        if (seen.has(key)) continue;
+        checkKey(key, where);
+        seen.add(key);
+        keys.push(key);
+      }
+      starts[count] = at;
+      ends[count] = end;
+      count++;
     }
-    const value = parseJsonLine(line, source, index, where);
-    const entries = mappingEntries(value);
-    if (!entries) throw new InputError(`expected a JSON object like {"name": "a", "size": 1}, got ${describeValue(value)}.`, { where });
-    rows.push(entries);
-    rowLines.push(index + 1);
-  });
-  return rowsAxis(source, rows, (index) => `${source} line ${rowLines[index] ?? "?"}`);
-}
-
-interface CsvRecord {
-  record: string[];
-  info: { lines: number; empty_lines: number };
+    at = nl + 1;
+  }
+  if (count === 0) return rowsAxis(source, [], () => source);
+  return {
+    source,
+    length: count,
+    keys,
+    keySources: keys.map(() => source),
+    entries: (position) => mappingEntries(JSON.parse(text.slice(starts[position], ends[position]))) ?? [],
+  };
 }
 
 /**
@@ -330,44 +356,86 @@ function verifyHeader(names: readonly string[], headerWhere: string): void {
   });
 }
 
+const CSV_OPTIONS = { relax_column_count: true, skip_empty_lines: true } as const;
+/** Rows of a quoted CSV are parsed again this many at a time, as they are used. */
+const CSV_BATCH = 512;
+
+/**
+ * A CSV file with quotes goes through csv-parse twice: once up front to check every
+ * record and keep only the byte offset where each ends, and again a batch at a time
+ * as rows are used, so a million rows never sit in memory as arrays.
+ */
 function parseCsvFile(text: string, source: string): Axis {
   if (isPlainCsv(text)) {
     const lazy = lazyCsvAxis(text, source);
     if (lazy) return lazy;
   }
-  let records: CsvRecord[];
+  // csv-parse counts bytes: rows are cut from the same bytes later.
+  const bytes = Buffer.from(text);
+  let names: string[] | undefined;
+  let headerEnd = 0;
+  let ends = new Uint32Array(1024);
+  let count = 0;
+  // csv-parse reports the line a record ends on; a quoted value may span lines, so the
+  // start is one past the previous record's end plus any blank lines skipped between.
+  let previousEnd = 0;
+  let previousEmpty = 0;
   try {
-    records = parseCsv(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as CsvRecord[];
+    parseCsv(bytes, {
+      ...CSV_OPTIONS,
+      bom: true,
+      on_record: (record: string[], context: { bytes: number; lines: number; empty_lines: number }) => {
+        const start = previousEnd + 1 + (context.empty_lines - previousEmpty);
+        previousEnd = context.lines;
+        previousEmpty = context.empty_lines;
+        if (names === undefined) {
+          names = record;
+          headerEnd = context.bytes;
+          verifyHeader(names, `${source} line ${context.lines}`);
+          return null;
+        }
+        if (record.length !== names.length) {
+          throw new InputError(
+            `row ${count + 1} has ${record.length} column${record.length === 1 ? "" : "s"} but the header has ${names.length}. Give every row one value per header column; quote values that contain commas.`,
+            { where: `${source} line ${start}` },
+          );
+        }
+        if (count === ends.length) {
+          const grown = new Uint32Array(ends.length * 2);
+          grown.set(ends);
+          ends = grown;
+        }
+        ends[count++] = context.bytes;
+        return null;
+      },
+    });
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const e = error as { message?: unknown; lines?: unknown };
     const line = typeof e.lines === "number" ? e.lines : undefined;
     throw new InputError(`not valid CSV: ${String(e.message ?? error)}. Quote values that hold commas, quotes or line breaks ("a ""quoted"" word"), and close every quote.`, {
       where: line === undefined ? source : `${source} line ${line}`,
     });
   }
-  const [header, ...body] = records;
-  if (!header) return rowsAxis(source, [], () => source);
-  const headerWhere = `${source} line ${header.info.lines}`;
-  const names = header.record;
-  verifyHeader(names, headerWhere);
-
-  // csv-parse reports the line a record ends on; a quoted value may span lines, so the
-  // start is one past the previous record's end plus any blank lines skipped between.
-  let previousEnd = header.info.lines;
-  let previousEmpty = header.info.empty_lines;
-  const rows = body.map(({ record, info }, index) => {
-    const start = previousEnd + 1 + (info.empty_lines - previousEmpty);
-    previousEnd = info.lines;
-    previousEmpty = info.empty_lines;
-    if (record.length !== names.length) {
-      throw new InputError(
-        `row ${index + 1} has ${record.length} column${record.length === 1 ? "" : "s"} but the header has ${names.length}. Give every row one value per header column; quote values that contain commas.`,
-        { where: `${source} line ${start}` },
-      );
-    }
-    return names.map((name, column): Entry => [name, record[column] ?? ""]);
-  });
-  return rowsAxis(source, rows, () => headerWhere);
+  const header = names;
+  if (header === undefined || count === 0) return rowsAxis(source, [], () => source);
+  let batch: { first: number; records: string[][] } | undefined;
+  return {
+    source,
+    length: count,
+    keys: header,
+    keySources: header.map(() => source),
+    entries: (position) => {
+      if (!batch || position < batch.first || position >= batch.first + batch.records.length) {
+        const first = position - (position % CSV_BATCH);
+        const last = Math.min(first + CSV_BATCH, count) - 1;
+        const from = first === 0 ? headerEnd : (ends[first - 1] ?? 0);
+        batch = { first, records: parseCsv(bytes.subarray(from, ends[last]), CSV_OPTIONS) as string[][] };
+      }
+      const record = batch.records[position - batch.first] ?? [];
+      return header.map((name, column): Entry => [name, record[column] ?? ""]);
+    },
+  };
 }
 
 /** Parses one parameter file into one axis; each row of the file is one position. */
