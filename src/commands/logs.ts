@@ -8,8 +8,10 @@ import { join } from "node:path";
 import { UsageError } from "../errors";
 import { GroupTracker } from "../group/tracker";
 import type { Member } from "../group/record";
+import { followGroup } from "../kube/follow";
 import { listGroupJobs, listGroupPods, noSuchGroup, readRecord } from "../kube/group";
-import { logsPlan, type KubeTarget } from "../kube/plans";
+import { logsPlan, watchPlan, type KubeTarget } from "../kube/plans";
+import { groupSelector } from "../manifest/labels";
 import type { KubeObject } from "../kube/results";
 import { runKubectl, streamKubectl } from "../kube/run";
 import { formatWarning } from "../ui/errors";
@@ -110,25 +112,51 @@ export async function runLogs(group: string, options: LogsOptions): Promise<void
   if (options.outDir) process.stderr.write(`wrote ${pods.length} log files to ${options.outDir}\n`);
 }
 
+/**
+ * -f: one watch of the group's pods starts a `kubectl logs -f` for each selected member's
+ * pod once its container has started, while one watch of the Jobs (followGroup) says when
+ * every selected member has finished; then a last list of pods catches any that started
+ * and ended between two events. No polling: the kubectl processes are those two watches
+ * and one per pod, however long the group runs. Ctrl-C stops them all.
+ */
 async function follow(target: KubeTarget, group: string, byJob: Map<string, Member>): Promise<void> {
   const interrupt = watchInterrupts();
   const streams = new Map<string, Promise<unknown>>();
   const stops: (() => void)[] = [];
-  try {
-    for (;;) {
-      if (interrupt.signal()) break;
-      const [pods, jobs] = await Promise.all([listGroupPods(target, group), listGroupJobs(target, group)]);
-      for (const pod of pods.map(podInfo)) {
-        if (!byJob.has(pod.job) || !pod.started || streams.has(pod.name)) continue;
-        const prefix = prefixOf(byJob.get(pod.job), pod.name);
-        const s = streamKubectl(logsPlan(target, pod.name, { follow: true }), (line) => process.stdout.write(`${prefix}${line}\n`));
-        stops.push(s.stop);
-        streams.set(pod.name, s.done);
-      }
-      const running = jobs.some((j) => byJob.has(j.metadata.name) && !(j.status?.conditions ?? []).some((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True"));
-      if (!running) break;
-      await Promise.race([new Promise((r) => setTimeout(r, 1000)), interrupt.promise]);
+  const startLogs = (pod: PodInfo) => {
+    if (!byJob.has(pod.job) || !pod.started || streams.has(pod.name)) return;
+    const prefix = prefixOf(byJob.get(pod.job), pod.name);
+    const s = streamKubectl(logsPlan(target, pod.name, { follow: true }), (line) => process.stdout.write(`${prefix}${line}\n`));
+    stops.push(s.stop);
+    streams.set(pod.name, s.done);
+  };
+  let watching = true;
+  let stopPodWatch: (() => void) | undefined;
+  const podWatch = (async () => {
+    // Restarted when kubectl ends it (a cut stream); its first events re-send every pod.
+    for (let quickEnds = 0; watching; ) {
+      const started = Date.now();
+      const stream = streamKubectl(watchPlan(target, "pods", groupSelector(group)), (line) => {
+        try {
+          const event = JSON.parse(line) as { object?: KubeObject };
+          if (event.object?.metadata) startLogs(podInfo(event.object));
+        } catch {
+          // not an event line
+        }
+      });
+      stopPodWatch = stream.stop;
+      if (!watching) stream.stop();
+      await stream.done;
+      quickEnds = Date.now() - started < 2000 ? quickEnds + 1 : 0;
+      if (watching) await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** quickEnds, 10_000)));
     }
+  })();
+  try {
+    await followGroup(target, group, { members: [...byJob.values()] }, { failFast: false, stopSignal: interrupt.promise });
+    watching = false;
+    stopPodWatch?.();
+    await podWatch;
+    if (!interrupt.signal()) for (const pod of (await listGroupPods(target, group)).map(podInfo)) startLogs(pod);
     if (interrupt.signal()) for (const stop of stops) stop();
     await Promise.all(streams.values());
   } finally {

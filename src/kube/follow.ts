@@ -43,7 +43,8 @@ export interface FollowResult {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function followGroup(target: KubeTarget, group: string, record: GroupRecord, options: FollowOptions): Promise<FollowResult> {
+/** Follows the group's Jobs until every member of `record` has an outcome (or the timeout, or a stop). */
+export async function followGroup(target: KubeTarget, group: string, record: Pick<GroupRecord, "members">, options: FollowOptions): Promise<FollowResult> {
   const tracker = new GroupTracker(record);
   const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
   let watches = 0;

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
 import type { FakeCluster } from "../fake-cluster/index";
 import { ROOT } from "../cli/run";
-import { behaviourTemplate, jobxAsync, tempDir, useCluster } from "./helpers";
+import { behaviourTemplate, jobxAsync, requests, tempDir, useCluster } from "./helpers";
 
 const dir = tempDir();
 const clusterOf = useCluster();
@@ -59,17 +59,33 @@ describe("what people and CI see while waiting", () => {
     expect(jobs.stdout.trim()).toBe("job.batch/intw-a");
   });
 
-  it("logs: --failed picks failed members; -f follows pods as they run, to the end", async () => {
+  it("logs: --failed picks failed members; -f follows pods as they run, to the end, without polling", async () => {
     const template = behaviourTemplate(dir, "lg", {
-      runTime: "{{ '100s' if item == 'bad' else '300s' }}",
+      runTime: "{{ '100s' if item == 'bad' else '600s' }}",
       exitCodes: "{{ '1' if item == 'bad' else '0' }}",
       log: "hello from $ITEM",
     });
     expect((await jobxAsync(cluster, ["apply", template, "--items", "good,bad", "--group", "lg"])).status).toBe(0);
+    cluster.resetCounts();
     const follow = await jobxAsync(cluster, ["logs", "lg", "-f"], { timeoutMs: 30_000 });
     expect(follow.status, follow.stderr).toBe(0);
+    // Six seconds of following: one watch of pods (with the list kubectl makes to start it)
+    // and a last list, not a list every second.
+    expect(requests(cluster, "watch", "pods")).toBe(1);
+    expect(requests(cluster, "list", "pods")).toBeLessThanOrEqual(2);
     expect(follow.stdout.trim().split("\n").sort()).toEqual([expect.stringMatching(/^\[item=bad lg-bad-\w{5}\] hello from bad$/), expect.stringMatching(/^\[item=good lg-good-\w{5}\] hello from good$/)]);
     const failed = await jobxAsync(cluster, ["logs", "lg", "--failed"]);
     expect(failed.stdout.trim()).toMatch(/^\[item=bad lg-bad-\w{5}\] hello from bad$/);
+  });
+
+  it("logs -f: a cut pod watch is started again and no pod is missed", async () => {
+    const template = behaviourTemplate(dir, "lgcut", { runTime: "{{ '100s' if item == 'a' else '300s' }}", log: "hello from $ITEM" });
+    expect((await jobxAsync(cluster, ["apply", template, "--items", "a,b,c", "--group", "lgcut"])).status).toBe(0);
+    cluster.resetCounts();
+    cluster.setFaults({ cutWatch: { afterMs: 300 } });
+    const follow = await jobxAsync(cluster, ["logs", "lgcut", "-f"], { timeoutMs: 30_000 });
+    expect(follow.status, follow.stderr).toBe(0);
+    expect(follow.stdout.trim().split("\n").map((l) => l.replace(/ lgcut-\w+-\w{5}\]/, "]")).sort()).toEqual(["[item=a] hello from a", "[item=b] hello from b", "[item=c] hello from c"]);
+    expect(requests(cluster, "watch", "pods")).toBeGreaterThan(1);
   });
 });
