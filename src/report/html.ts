@@ -108,12 +108,51 @@ function drawTimeline(timeline: Timeline, members: MemberSummary[]): string {
   return out.join("\n");
 }
 
+// The concurrency chart under the timeline: same time axis, pods counted up the side.
+const CHART_TOP = 10;
+const CHART_H = 70;
+
+/** One stacked layer of a step chart as a closed path: `low` to `high` counts, per step. */
+function layerPath(steps: { x0: number; x1: number; low: number; high: number }[], y: (n: number) => number): string {
+  const r = (n: number) => Math.round(n * 10) / 10;
+  const top = steps.flatMap((s) => [`${r(s.x0)} ${r(y(s.high))}`, `${r(s.x1)} ${r(y(s.high))}`]);
+  const bottom = [...steps].reverse().flatMap((s) => [`${r(s.x1)} ${r(y(s.low))}`, `${r(s.x0)} ${r(y(s.low))}`]);
+  return `M${[...top, ...bottom].join(" L")}Z`;
+}
+
+/** Running pods, and pods waiting to start above them, over the timeline's span. */
+function drawConcurrency(timeline: Timeline): string {
+  const series = timeline.concurrency;
+  const peak = Math.max(0, ...series.map((c) => c.running + c.pending));
+  if (peak === 0) return "";
+  const span = Math.max(1, timeline.to - timeline.from);
+  const plotW = W - LABEL_W - PAD_R;
+  const x = (t: number) => LABEL_W + (Math.min(Math.max(t, timeline.from), timeline.to) - timeline.from) / span * plotW;
+  const y = (n: number) => CHART_TOP + CHART_H - (n / peak) * CHART_H;
+  const steps = series.map((c, i) => ({ ...c, x0: x(c.at), x1: x(series[i + 1]?.at ?? timeline.to) })).filter((s) => s.x1 > s.x0);
+  const height = CHART_TOP + CHART_H + 8;
+  const peakRunning = Math.max(...series.map((c) => c.running));
+  return [
+    `<svg class="concurrency" viewBox="0 0 ${W} ${height}" role="img" aria-label="Pods at once: at most ${peakRunning} running, ${peak} running or waiting to start" preserveAspectRatio="xMinYMin meet">`,
+    `<line class="grid" x1="${LABEL_W}" y1="${y(peak)}" x2="${W - PAD_R}" y2="${y(peak)}"/><line class="grid" x1="${LABEL_W}" y1="${y(0)}" x2="${W - PAD_R}" y2="${y(0)}"/>`,
+    `<text class="label" x="${LABEL_W - 8}" y="${y(peak) + 4}" text-anchor="end">${peak} pods</text><text class="label" x="${LABEL_W - 8}" y="${y(0) + 4}" text-anchor="end">0</text>`,
+    `<path class="area pending" d="${layerPath(steps.map((s) => ({ ...s, low: s.running, high: s.running + s.pending })), y)}"><title>waiting to start</title></path>`,
+    `<path class="area running" d="${layerPath(steps.map((s) => ({ ...s, low: 0, high: s.running })), y)}"><title>running</title></path>`,
+    `</svg>`,
+  ].join("\n");
+}
+
 const LEGEND = `<ul class="legend">
 <li><svg viewBox="0 0 24 12" aria-hidden="true"><rect class="swatch-cold" width="24" height="12"/></svg>cold start (created → running)</li>
 <li><svg viewBox="0 0 24 12" aria-hidden="true"><rect class="swatch succeeded" width="24" height="12"/></svg>ran, succeeded</li>
 <li><svg viewBox="0 0 24 12" aria-hidden="true"><rect class="swatch failed" width="24" height="12"/></svg>ran, failed ✕</li>
 <li><svg viewBox="0 0 24 12" aria-hidden="true"><rect class="swatch running" width="24" height="12"/></svg>still running ›</li>
 <li><svg viewBox="0 0 24 12" aria-hidden="true"><rect class="swatch deleted" width="24" height="12"/></svg>deleted before finishing |</li>
+</ul>`;
+
+const CONCURRENCY_LEGEND = `<ul class="legend">
+<li><svg viewBox="0 0 24 12" aria-hidden="true"><rect class="swatch running" width="24" height="12"/></svg>running</li>
+<li><svg viewBox="0 0 24 12" aria-hidden="true"><rect class="swatch-cold" width="24" height="12"/></svg>waiting to start (cold start)</li>
 </ul>`;
 
 const CSS = `
@@ -127,9 +166,9 @@ h2{font-size:1.05rem;margin:24px 0 8px}
 .verdict{display:inline-block;padding:2px 10px;border-radius:999px;color:#fff;font-weight:600;font-size:.9rem;vertical-align:middle}
 .verdict.succeeded{background:var(--ok)}.verdict.failed{background:var(--bad)}.verdict.running{background:var(--run)}.verdict.incomplete{background:#9a6700}
 .chart{overflow-x:auto;border:1px solid var(--line);border-radius:6px}
-svg.timeline{display:block;width:100%;min-width:560px;height:auto}
+svg.timeline,svg.concurrency{display:block;width:100%;min-width:560px;height:auto}
 /* Phones: the drawing keeps a readable size and scrolls sideways inside its box. */
-@media (max-width:600px){svg.timeline{min-width:640px}.label{font-size:12px}.label.retry{font-size:11px}.tick{font-size:11px}body{font-size:14px}main{padding:12px}}
+@media (max-width:600px){svg.timeline,svg.concurrency{min-width:640px}.label{font-size:12px}.label.retry{font-size:11px}.tick{font-size:11px}body{font-size:14px}main{padding:12px}}
 .band{fill:#fff}.band.odd{fill:#f6f8fa}
 .grid{stroke:var(--line);stroke-width:.6}
 .tick{font-size:10px;fill:var(--muted)}
@@ -138,6 +177,7 @@ svg.timeline{display:block;width:100%;min-width:560px;height:auto}
 .run{fill:var(--ok)}
 .pod.failed .run{fill:var(--bad)}.pod.running .run{fill:var(--run)}.pod.deleted .run{fill:var(--gone)}
 .mark{fill:none;stroke-width:1.8;stroke:var(--ink)}
+.area.running{fill:var(--run)}.area.pending{fill:#c6d3e3}
 .pod.failed .mark{stroke:var(--bad)}.pod.running .mark,.pod.pending .mark{stroke:var(--run)}
 .legend{list-style:none;padding:0;margin:8px 0 0;display:flex;flex-wrap:wrap;gap:4px 16px;color:var(--muted);font-size:.85rem}
 .legend svg{width:24px;height:12px;vertical-align:-1px;margin-right:6px}
@@ -214,6 +254,7 @@ export function htmlReport(timeline: Timeline, options: HtmlOptions = {}): strin
 ${drawTimeline(timeline, members)}
 </div>
 ${LEGEND}
+${timeline.concurrency.some((c) => c.running + c.pending > 0) ? `<h2>Pods at once</h2>\n<div class="chart">\n${drawConcurrency(timeline)}\n</div>\n${CONCURRENCY_LEGEND}` : ""}
 <h2>Figures</h2>
 ${figuresList(timeline)}
 ${hints}

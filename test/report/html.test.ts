@@ -118,6 +118,24 @@ describe("htmlReport: the page as written", () => {
     expect(page).toContain(fragment);
   });
 
+  it("draws the pods at once as stacked steps whose heights are the concurrency series", () => {
+    const timeline = fixtureTimeline();
+    const chart = /<svg class="concurrency"[^>]*>[\s\S]*?<\/svg>/.exec(page)?.[0] ?? "";
+    const peak = Math.max(...timeline.concurrency.map((c) => c.running + c.pending));
+    expect(chart).toContain(`aria-label="Pods at once: at most ${Math.max(...timeline.concurrency.map((c) => c.running))} running, ${peak} running or waiting to start"`);
+    expect(chart).toContain(`>${peak} pods</text>`);
+    // The top edge of each layer, read back as counts, step by step.
+    const tops = (layer: string): number[] => {
+      const d = new RegExp(`<path class="area ${layer}" d="M([^"Z]*)Z"`).exec(chart)?.[1] ?? "";
+      const points = d.split(" L").map((p) => Number(p.split(" ")[1]));
+      const upper = points.slice(0, points.length / 2).filter((_, i) => i % 2 === 0);
+      return upper.map((y) => Math.round(((70 + 10 - y) / 70) * peak * 10) / 10);
+    };
+    const drawn = timeline.concurrency.filter((c, i) => (timeline.concurrency[i + 1]?.at ?? timeline.to) > c.at);
+    expect(tops("running")).toEqual(drawn.map((c) => c.running));
+    expect(tops("pending")).toEqual(drawn.map((c) => c.running + c.pending));
+  });
+
   it("reaches for nothing outside itself", () => {
     expect(networkProblems(page)).toEqual([]);
     expect(HTML_CSP).toMatch(/^default-src 'none';/);
@@ -131,7 +149,9 @@ describe("htmlReport: the page as written", () => {
   });
 
   it("says when there are no pods yet", () => {
-    expect(htmlReport({ ...fixtureTimeline(), bars: [] })).toContain(`<p class="empty">No pods yet.</p>`);
+    const empty = htmlReport({ ...fixtureTimeline(), bars: [], concurrency: [{ at: T0, running: 0, pending: 0 }] });
+    expect(empty).toContain(`<p class="empty">No pods yet.</p>`);
+    expect(empty).not.toContain("Pods at once");
   });
 
   it("marks a running group and its running pods", () => {
