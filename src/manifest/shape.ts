@@ -226,7 +226,7 @@ export function documentsFromShape(rendering: MarkedRendering): { docs: unknown[
 
 /**
  * One document of a shape as YAML with holes: pieces of text, and the numbers of the
- * values that go between them (a slot's filled value, or one of `names`/`index`/`params`).
+ * values that go between them (a slot's filled value, or the name, the item index or the parameters).
  */
 export interface Emission {
   pieces: (string | number)[];
