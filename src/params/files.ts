@@ -161,8 +161,98 @@ function mappingEntries(value: unknown): Entry[] | undefined {
   return Object.entries(value).map(([key, v]) => [key, plain(v, copies)] as const);
 }
 
+/**
+ * A JSON file that is one list of objects, read lazily: one scan finds where each item
+ * starts and ends (strings and nesting followed), each item is checked (JSON, an object,
+ * no repeated key, valid keys), and only the offsets are kept; an item is parsed again
+ * when its row is used. Undefined for anything else, or at the first problem: the whole
+ * file is then read by the YAML loader, whose messages say where the problem is.
+ */
+function lazyJsonAxis(text: string, source: string): Axis | undefined {
+  let at = 0;
+  const skipSpace = () => {
+    while (at < text.length && " \t\r\n".includes(text[at] as string)) at++;
+  };
+  skipSpace();
+  if (text[at] !== "[") return undefined;
+  at++;
+  let starts = new Uint32Array(1024);
+  let ends = new Uint32Array(1024);
+  let count = 0;
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  skipSpace();
+  if (text[at] === "]") return undefined; // an empty list: the common path says so
+  for (;;) {
+    skipSpace();
+    const start = at;
+    // To the comma or bracket that ends this item, past strings and nested lists and objects.
+    let depth = 0;
+    for (; at < text.length; at++) {
+      const c = text.charCodeAt(at);
+      if (c === 34) {
+        for (at++; at < text.length && text.charCodeAt(at) !== 34; at++) if (text.charCodeAt(at) === 92) at++;
+      } else if (c === 123 || c === 91) depth++;
+      else if (c === 125 || c === 93) {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === 44 && depth === 0) break;
+    }
+    if (at >= text.length) return undefined;
+    let end = at;
+    while (end > start && " \t\r\n".includes(text[end - 1] as string)) end--;
+    const item = text.slice(start, end);
+    if (!item.startsWith("{")) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(item);
+    } catch {
+      return undefined;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value) || duplicateJsonKey(item) !== undefined) return undefined;
+    for (const key of Object.keys(value)) {
+      if (seen.has(key)) continue;
+      try {
+        checkKey(key, source);
+      } catch {
+        return undefined;
+      }
+      seen.add(key);
+      keys.push(key);
+    }
+    if (count === starts.length) {
+      const grow = (a: Uint32Array) => {
+        const b = new Uint32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      starts = grow(starts);
+      ends = grow(ends);
+    }
+    starts[count] = start;
+    ends[count] = end;
+    count++;
+    if (text[at] === "]") break;
+    at++; // the comma
+  }
+  at++;
+  skipSpace();
+  if (at < text.length) return undefined;
+  return {
+    source,
+    length: count,
+    keys,
+    keySources: keys.map(() => source),
+    entries: (position) => mappingEntries(JSON.parse(text.slice(starts[position], ends[position]))) ?? [],
+  };
+}
+
 function parseStructured(text: string, source: string, format: "yaml" | "json", sniffed: boolean): Axis {
   const label = format === "yaml" ? "YAML" : "JSON";
+  if (format === "json") {
+    const lazy = lazyJsonAxis(text, source);
+    if (lazy) return lazy;
+  }
   const document = loadDocument(text, source, label);
   if (document === undefined) return rowsAxis(source, [], () => source);
   if (!Array.isArray(document)) {

@@ -97,3 +97,37 @@ describe("NDJSON, read lazily", () => {
     expect(() => fileRows({ name: "r.ndjson", text: '{"a": 1}\n[1]\n' })).toThrow(/r\.ndjson line 2: expected one JSON object per line/);
   });
 });
+
+describe("a JSON list of objects, read lazily", () => {
+  const value = fc.oneof(
+    fc.string({ unit: fc.constantFrom("a", ",", "]", "[", "{", "}", '"', "\\", " ", "é"), maxLength: 6 }),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string({ maxLength: 3 }), { maxLength: 3 }),
+    fc.dictionary(fc.stringMatching(/^[a-z]{1,3}$/), fc.string({ maxLength: 3 })),
+  );
+
+  it("gives the list's objects, however the JSON is laid out (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,5}$/), value, { minKeys: 1, maxKeys: 4 }), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(undefined, 0, 2, "\t"),
+        (objects, indent) => {
+          const text = `${JSON.stringify(objects, null, indent)}\n`;
+          expect(fileRows({ name: "t.json", text })).toEqual(JSON.parse(text));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("leaves anything else to the YAML loader and its messages", () => {
+    expect(() => fileRows({ name: "d.json", text: '[{"a": 1}, {"a": 2, "a": 3}]' })).toThrow(/d\.json.*duplicated mapping key/);
+    expect(() => fileRows({ name: "n.json", text: '[{"a": 1}, 5]' })).toThrow(/n\.json row 2: expected an object/);
+    expect(() => fileRows({ name: "s.json", text: '[{"a": 1},\n {"a" 2}]' })).toThrow(/s\.json line 2: not valid JSON: missed comma/);
+    expect(() => fileRows({ name: "k.json", text: '[{"index": 1}]' })).toThrow(/k\.json row 1/);
+    expect(fileRows({ name: "o.json", text: ' [ {"a": [1, {"b": "],["}]} ] ' })).toEqual([{ a: [1, { b: "],[" }] }]);
+  });
+});
