@@ -41,3 +41,5 @@ export interface RowPlan {
   empty: boolean;
   rows(): Iterable<Row>;
 }
+
+export type FileFormat = NonNullable<ParamFile["format"]>;

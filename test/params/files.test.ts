@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InputError, UsageError } from "../../src/errors";
-import { detectFormat, duplicateJsonKey, fileRows, sniffFormat } from "../../src/params/files";
+import { detectFormat, fileRows, sniffFormat } from "../../src/params/files";
+import { duplicateJsonKey } from "../../src/params/structured";
 import type { ParamFile } from "../../src/params/types";
 import { expectError, file } from "./helpers";
 

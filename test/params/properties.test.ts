@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { load } from "js-yaml";
-import { duplicateJsonKey, fileRows } from "../../src/params/files";
+import { fileRows } from "../../src/params/files";
+import { duplicateJsonKey } from "../../src/params/structured";
 import { escapeListItem, parseParam, parseSet, splitList } from "../../src/params/inline";
 import { planRows } from "../../src/params/index";
 import { file, spec } from "./helpers";
