@@ -2,13 +2,14 @@
 import { InputError, UsageError } from "../errors";
 import { readParamFiles, readStdinOnce } from "../io/inputs";
 import { OutDirSink, StdoutSink } from "../io/output";
-import { readTemplate, templateBaseName } from "../io/templates";
+import { readTemplate } from "../io/templates";
+import { defaultGroupName } from "../group/default-name";
 import { expandJobs, renderRows } from "../manifest/expand";
 import { isDnsLabel } from "../manifest/names";
 import { dumpDocument } from "../manifest/yaml";
 import { planRows } from "../params/index";
 import type { ParamSpec } from "../params/types";
-import { dnslabel, shortHash } from "../render/filters";
+import { dnslabel } from "../render/filters";
 import { compileTemplate } from "../render/template";
 import { formatNote, formatWarning } from "../ui/errors";
 
@@ -24,12 +25,6 @@ export interface ExpandOptions {
   outDir?: string;
   raw: boolean;
   quiet: boolean;
-}
-
-/** The default group: the template's name and a hash of template and parameters, so a changed input is a new group. */
-export function defaultGroupName(templateName: string, templateText: string, spec: ParamSpec): string {
-  const base = dnslabel(templateBaseName(templateName.replace(/^builtin:/, "")), 40);
-  return `${base}-${shortHash(JSON.stringify([templateText, spec]), 6)}`;
 }
 
 function verifyGroupName(group: string): void {

@@ -1,0 +1,64 @@
+/**
+ * The default group name: the template's name and a short hash of the template and the
+ * parameters, so the same inputs always make the same group and a changed input a new one.
+ */
+import { createHash, type Hash } from "node:crypto";
+import { templateBaseName } from "../io/templates";
+import type { ParamSpec } from "../params/types";
+import { dnslabel } from "../render/filters";
+
+// Long strings are escaped a slice at a time (never splitting a surrogate pair).
+const SLICE = 64 * 1024;
+
+/**
+ * Feeds `value`'s JSON text, exactly as JSON.stringify writes it, into `hash` without
+ * building it: parameter files can be hundreds of megabytes, and a JSON copy of them
+ * would be the largest thing the expansion ever held.
+ */
+function updateJson(hash: Hash, value: unknown): void {
+  if (typeof value === "string") {
+    if (value.length <= SLICE) {
+      hash.update(JSON.stringify(value));
+      return;
+    }
+    hash.update('"');
+    for (let at = 0; at < value.length; ) {
+      let end = Math.min(at + SLICE, value.length);
+      const last = value.charCodeAt(end - 1);
+      if (end < value.length && last >= 0xd800 && last <= 0xdbff) end++;
+      hash.update(JSON.stringify(value.slice(at, end)).slice(1, -1));
+      at = end;
+    }
+    hash.update('"');
+  } else if (Array.isArray(value)) {
+    hash.update("[");
+    value.forEach((item, n) => {
+      if (n > 0) hash.update(",");
+      if (item === undefined || typeof item === "function") hash.update("null");
+      else updateJson(hash, item);
+    });
+    hash.update("]");
+  } else if (value !== null && typeof value === "object") {
+    hash.update("{");
+    let first = true;
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined || typeof item === "function") continue;
+      hash.update(`${first ? "" : ","}${JSON.stringify(key)}:`);
+      first = false;
+      updateJson(hash, item);
+    }
+    hash.update("}");
+  } else hash.update(JSON.stringify(value) ?? "null");
+}
+
+/** sha256 of JSON.stringify(value), in hex, computed without the JSON text. */
+export function jsonSha256(value: unknown): string {
+  const hash = createHash("sha256");
+  updateJson(hash, value);
+  return hash.digest("hex");
+}
+
+export function defaultGroupName(templateName: string, templateText: string, spec: ParamSpec): string {
+  const base = dnslabel(templateBaseName(templateName.replace(/^builtin:/, "")), 40);
+  return `${base}-${jsonSha256([templateText, spec]).slice(0, 6)}`;
+}

@@ -1,0 +1,36 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { defaultGroupName, jsonSha256 } from "../../src/group/default-name";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+describe("the default group name's hash", () => {
+  it("is sha256 of JSON.stringify, for any JSON-like value (property)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: "binary" }), (value, text) => {
+        expect(jsonSha256(value)).toBe(sha256(JSON.stringify(value)));
+        expect(jsonSha256({ text, format: undefined, list: [text, undefined] })).toBe(sha256(JSON.stringify({ text, format: undefined, list: [text, undefined] })));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("is the same for strings longer than a slice, split pairs and lone surrogates included", () => {
+    const slice = 64 * 1024;
+    for (const text of [
+      "a".repeat(slice - 1) + "😀" + "b".repeat(10),
+      "a".repeat(slice) + "😀",
+      `${"\"\\\n".repeat(slice)}\ud800x\udc00${"é".repeat(slice)}`,
+      "a".repeat(slice - 1) + "\ud800" + "a".repeat(slice),
+    ]) {
+      expect(jsonSha256([text, { files: [{ name: "f.csv", text }] }])).toBe(sha256(JSON.stringify([text, { files: [{ name: "f.csv", text }] }])));
+    }
+  });
+
+  it("names a group after its template, with the hash of template and parameters", () => {
+    const spec = { items: ["a", "b"], params: [], ranges: [], zip: false, files: [{ name: "p.csv", text: "x\n1\n" }], sets: [] };
+    expect(defaultGroupName("jobs/My Template.yaml.njk", "kind: Job", spec)).toBe(`my-template-${sha256(JSON.stringify(["kind: Job", spec])).slice(0, 6)}`);
+    expect(defaultGroupName("builtin:job", "kind: Job", spec)).toMatch(/^job-[0-9a-f]{6}$/);
+  });
+});
