@@ -14,7 +14,7 @@ import { join, relative } from "node:path";
 import { once } from "node:events";
 
 export const HOLD_BYTES = 16 * 1024 * 1024;
-/** Size of the pieces written to stdout once streaming (below V8's large-object size, so they die young). */
+/** Size of the pieces output is held and written in: small, so writing one never copies much at once. */
 const CHUNK_BYTES = 64 * 1024;
 
 export class StdoutSink {
