@@ -131,6 +131,7 @@ async function follow(target: KubeTarget, group: string, byJob: Map<string, Memb
     streams.set(pod.name, s.done);
   };
   let watching = true;
+  let warned = false;
   let stopPodWatch: (() => void) | undefined;
   const podWatch = (async () => {
     // Restarted when kubectl ends it (a cut stream); its first events re-send every pod.
@@ -146,7 +147,12 @@ async function follow(target: KubeTarget, group: string, byJob: Map<string, Memb
       });
       stopPodWatch = stream.stop;
       if (!watching) stream.stop();
-      await stream.done;
+      const result = await stream.done;
+      // Say why once (say, no permission to watch pods); the watch is still tried again.
+      if (watching && result.exitCode !== 0 && !warned) {
+        warned = true;
+        process.stderr.write(formatWarning(`watching the group's pods: ${result.stderr.trim() || `kubectl exited ${result.exitCode}`}; trying again`));
+      }
       quickEnds = Date.now() - started < 2000 ? quickEnds + 1 : 0;
       if (watching) await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** quickEnds, 10_000)));
     }

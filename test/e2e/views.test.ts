@@ -78,13 +78,14 @@ describe("what people and CI see while waiting", () => {
     expect(failed.stdout.trim()).toMatch(/^\[item=bad lg-bad-\w{5}\] hello from bad$/);
   });
 
-  it("logs -f: a cut pod watch is started again and no pod is missed", async () => {
+  it("logs -f: a refused or cut pod watch is started again, says why once, and no pod is missed", async () => {
     const template = behaviourTemplate(dir, "lgcut", { runTime: "{{ '100s' if item == 'a' else '300s' }}", log: "hello from $ITEM" });
     expect((await jobxAsync(cluster, ["apply", template, "--items", "a,b,c", "--group", "lgcut"])).status).toBe(0);
     cluster.resetCounts();
-    cluster.setFaults({ cutWatch: { afterMs: 300 } });
+    cluster.setFaults({ cutWatch: { afterMs: 300 }, failNext: { count: 1, status: 403, verbs: ["watch"], resources: ["pods"] } });
     const follow = await jobxAsync(cluster, ["logs", "lgcut", "-f"], { timeoutMs: 30_000 });
     expect(follow.status, follow.stderr).toBe(0);
+    expect(follow.stderr.match(/watching the group's pods: .*Forbidden.*; trying again/g)?.length, follow.stderr).toBe(1);
     expect(follow.stdout.trim().split("\n").map((l) => l.replace(/ lgcut-\w+-\w{5}\]/, "]")).sort()).toEqual(["[item=a] hello from a", "[item=b] hello from b", "[item=c] hello from c"]);
     expect(requests(cluster, "watch", "pods")).toBeGreaterThan(1);
   });

@@ -46,7 +46,15 @@ export class Faults {
     const fn = this.config.failNext;
     if (fn && this.failNextLeft > 0 && matches(fn, verb, resource)) {
       this.failNextLeft -= 1;
-      return fn.status === 429 ? tooManyRequests(fn.retryAfterSeconds) : serverError(fn.status, fn.retryAfterSeconds);
+      if (fn.status === 429) return tooManyRequests(fn.retryAfterSeconds);
+      // As RBAC refuses, in the default namespace: apimachinery's NewForbidden around
+      // apiserver's forbiddenMessage (endpoints/handlers/responsewriters/errors.go).
+      if (fn.status === 403) {
+        const group = resource === "jobs" ? "batch" : "";
+        const qualified = group ? `${resource}.${group}` : resource;
+        return forbidden(`${qualified} is forbidden: User "jobx-test" cannot ${verb} resource "${resource}" in API group "${group}" in the namespace "default"`);
+      }
+      return serverError(fn.status, fn.retryAfterSeconds);
     }
     const rl = this.config.rateLimit;
     if (rl && matches(rl, verb, resource)) {

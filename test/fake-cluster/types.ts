@@ -37,7 +37,7 @@ export interface RequestCount {
 export interface FaultConfig {
   /** Answer 429 to (roughly) requests beyond this many per second, with Retry-After: retryAfterSeconds. */
   rateLimit?: { perSecond: number; retryAfterSeconds?: number; verbs?: string[]; resources?: string[] };
-  /** Answer the next `count` matching requests with `status` (429 or 5xx), with or without Retry-After. */
+  /** Answer the next `count` matching requests with `status` (429, 403 as RBAC refuses, or 5xx), with or without Retry-After. */
   failNext?: { count: number; status: number; retryAfterSeconds?: number; verbs?: string[]; resources?: string[] };
   /** Delay every matching response by this many real milliseconds (not scaled). */
   slowMs?: number;

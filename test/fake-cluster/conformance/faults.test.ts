@@ -9,6 +9,9 @@
  *   (reason TooManyRequests, code 429), NewForbidden (reason Forbidden, code 403).
  * - K: plugin/pkg/admission/resourcequota/controller.go — `exceeded quota: <name>, requested:
  *   ..., used: ..., limited: ...` as a 403 Forbidden.
+ * - K: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go —
+ *   an authorizer's refusal: `User "u" cannot <verb> resource "<r>" in API group "<g>" in
+ *   the namespace "<ns>"`, wrapped by NewForbidden as `<resource>.<group> is forbidden: ...`.
  * - K: staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go — printed as
  *   `Error from server (<Reason>): ...`, exit 1.
  */
@@ -54,6 +57,17 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
     expect(requestCount(cluster(), "create", "jobs")).toBe(1);
     cluster().clearFaults();
     expect(await getJob(cluster(), name)).toBeUndefined();
+  }, 30_000);
+
+  // K: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go
+  // (forbiddenMessage) inside apimachinery's NewForbidden; 403 is not retried.
+  it("403 as RBAC refuses: kubectl fails with Forbidden, naming user, verb, resource, group and namespace", async () => {
+    cluster().setFaults({ failNext: { count: 1, status: 403, verbs: ["list"], resources: ["jobs"] } });
+    cluster().resetCounts();
+    const r = await cluster().kubectl(["get", "jobs"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/Error from server \(Forbidden\): jobs\.batch is forbidden: User "[^"]+" cannot list resource "jobs" in API group "batch" in the namespace "default"/);
+    expect(requestCount(cluster(), "list", "jobs")).toBe(1);
   }, 30_000);
 
   // K: plugin/pkg/admission/resourcequota/controller.go ("exceeded quota").
