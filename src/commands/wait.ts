@@ -7,7 +7,7 @@ import { noSuchGroup, readRecord } from "../kube/group";
 import type { GroupRecord } from "../group/record";
 import type { KubeTarget } from "../kube/plans";
 import { ProgressView, type ProgressMode } from "../ui/progress";
-import { formatNote } from "../ui/errors";
+import { formatNote, formatWarning } from "../ui/errors";
 import { watchInterrupts } from "./signals";
 import { verifyReportSpecs, writeGroupReports } from "./reports";
 import { resolveTarget, type TargetOptions } from "./target";
@@ -37,12 +37,19 @@ export function progressMode(options: { output?: string; quiet?: boolean }): Pro
 export async function waitForGroup(target: KubeTarget, group: string, record: GroupRecord, options: WaitOptions): Promise<Verdict> {
   const view = new ProgressView(progressMode(options));
   const interrupt = watchInterrupts();
+  let watchWarned = false;
   try {
     const result = await followGroup(target, group, record, {
       timeoutMs: timeoutMs(options.timeout),
       failFast: options.failFast,
       onChange: (tracker) => view.update(tracker),
       stopSignal: interrupt.promise,
+      onWatchFailure: (message) => {
+        // Once: the watch is tried again and the group listed again each time, so waiting goes on.
+        if (watchWarned) return;
+        watchWarned = true;
+        view.warn(formatWarning(`watching the group's Jobs: ${message}; listing them again and trying the watch again`));
+      },
     });
     view.finish(result.tracker, result.verdict);
     const signal = interrupt.signal();

@@ -31,6 +31,8 @@ export interface FollowOptions {
   restartDelayMs?: number;
   /** List the group again after this long without a watch event. */
   quietRelistMs?: number;
+  /** Called when kubectl's watch fails (say, no permission to watch Jobs), with its message; it is started again. */
+  onWatchFailure?: (message: string) => void;
 }
 
 export interface FollowResult {
@@ -113,7 +115,8 @@ export async function followGroup(target: KubeTarget, group: string, record: Pic
       }, Math.min(quietMs, 1000));
       stopCurrent = stream.stop;
       if (stopped) stream.stop();
-      await stream.done;
+      const result = await stream.done;
+      if (!stopped && result.exitCode !== 0) options.onWatchFailure?.(result.stderr.trim() || `kubectl exited ${result.exitCode}`);
       clearInterval(quietTimer);
       await relisting;
       stopCurrent = undefined;

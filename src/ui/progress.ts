@@ -81,6 +81,12 @@ export class ProgressView {
     this.drawnLines = 0;
   }
 
+  /** A warning between two drawings: the live view is cleared first and drawn again at the next change. */
+  warn(text: string): void {
+    if (this.mode === "live") this.clear();
+    this.out.write(text);
+  }
+
   finish(tracker: GroupTracker, verdict: Verdict | undefined): void {
     if (this.mode === "json") {
       this.json(tracker);

@@ -82,6 +82,14 @@ describe("jobx wait: exit codes", () => {
     expect(run.stderr).toContain("no group nope");
   });
 
+  it("says once why a watch was refused, and keeps following by listing and watching again", async () => {
+    await applied("refused", { runTime: "300s" }, "a,b");
+    cluster.setFaults({ failNext: { count: 2, status: 403, verbs: ["watch"], resources: ["jobs"] } });
+    const run = await jobxAsync(cluster, ["wait", "refused", "--timeout", "60s"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr.match(/watching the group's Jobs: Error from server \(Forbidden\): jobs\.batch is forbidden: .*; listing them again/g)?.length, run.stderr).toBe(1);
+  });
+
   it("keeps following when the watch stream is cut", async () => {
     await applied("cut", { runTime: "300s" }, "a,b,c");
     cluster.resetCounts();
