@@ -116,13 +116,13 @@ export function* renderRows(input: ExpandInput): Generator<ExpandedRow> {
 }
 
 /** The row's parameters must fit in the annotation that records them. */
-function checkParamsFit(job: JobObject, params: string, where: string): void {
+function checkParamsFit(job: JobObject, params: string, where: () => string): void {
   const existing = Object.entries(job.metadata.annotations ?? {}).reduce((n, [k, v]) => n + k.length + v.length, 0);
   if (existing + ANNOTATION.params.length + params.length > ANNOTATION_LIMIT) {
     throw new InputError(
       `the row's parameters (${params.length} bytes as JSON) do not fit in the ${ANNOTATION.params} annotation: Kubernetes allows 256 KiB of annotations per object. ` +
         "Pass large data by reference (a file name, a URL, a ConfigMap) instead of by value",
-      { where },
+      { where: where() },
     );
   }
 }
@@ -235,7 +235,7 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
       if (earlier === index) {
         throw new InputError(`${docLabel()} is named ${name}, like another document of the same row: two Jobs cannot share a name`, { where });
       }
-      checkParamsFit(job, params, `${where} (${docLabel()})`);
+      checkParamsFit(job, params, () => `${where} (${docLabel()})`);
       finishJob(job, group, name, String(index), params);
       jobs.push(job);
     });
