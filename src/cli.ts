@@ -101,7 +101,7 @@ export function buildProgram(): Command {
       .command("expand")
       .summary("render a template over parameter sets into checked, group-labelled Job manifests")
       .description(
-        "Render TEMPLATE (a file, or a built-in name from 'jobx templates') once per parameter row, check every\n" +
+        "Render TEMPLATE (a file, or a built-in name from 'jobx templates') once per parameter row, check every " +
           "document is a valid batch/v1 Job, give each a unique valid name and the group's labels, and print them.",
       )
       .argument("[template]", "template file path, or a built-in template name", "job"),
@@ -123,7 +123,7 @@ export function buildProgram(): Command {
           .command("apply")
           .summary("expand and submit the Jobs as one group; optionally wait, report and clean up")
           .description(
-            "Expand TEMPLATE as 'jobx expand' does, write the group record (a ConfigMap named after the group), then\n" +
+            "Expand TEMPLATE as 'jobx expand' does, write the group record (a ConfigMap named after the group), then " +
               "submit every Job, owned by the record, with server-side apply in batches. Re-running is safe.",
           )
           .argument("[template]", "template file path, or a built-in template name", "job"),
