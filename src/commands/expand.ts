@@ -2,7 +2,7 @@
 import { InputError, UsageError } from "../errors";
 import { readParamFiles, readStdinOnce } from "../io/inputs";
 import { OutDirSink, StdoutSink } from "../io/output";
-import { readTemplate } from "../io/templates";
+import { readTemplate, templateBaseName } from "../io/templates";
 import { defaultGroupName } from "../group/default-name";
 import { expandJobs, renderRows } from "../manifest/expand";
 import { isDnsLabel } from "../manifest/names";
@@ -52,7 +52,7 @@ export function prepareExpansion(templateArg: string, options: ParamOptions) {
   };
   const plan = planRows(spec);
   const template = compileTemplate(source);
-  const group = options.group ?? defaultGroupName(source.name, source.text, spec);
+  const group = options.group ?? defaultGroupName(templateBaseName(source.name.replace(/^builtin:/, "")), source.text, spec);
   const warn = (message: string) => process.stderr.write(formatWarning(message));
   return { source, spec, group, input: { template, plan, group, onWarning: warn } };
 }

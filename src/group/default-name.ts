@@ -3,7 +3,6 @@
  * parameters, so the same inputs always make the same group and a changed input a new one.
  */
 import { createHash, type Hash } from "node:crypto";
-import { templateBaseName } from "../io/templates";
 import type { ParamSpec } from "../params/types";
 import { dnslabel } from "../render/filters";
 
@@ -58,7 +57,7 @@ export function jsonSha256(value: unknown): string {
   return hash.digest("hex");
 }
 
-export function defaultGroupName(templateName: string, templateText: string, spec: ParamSpec): string {
-  const base = dnslabel(templateBaseName(templateName.replace(/^builtin:/, "")), 40);
-  return `${base}-${jsonSha256([templateText, spec]).slice(0, 6)}`;
+/** `baseName`: the template's name without folders and extensions ("process" for jobs/process.yaml.njk). */
+export function defaultGroupName(baseName: string, templateText: string, spec: ParamSpec): string {
+  return `${dnslabel(baseName, 40)}-${jsonSha256([templateText, spec]).slice(0, 6)}`;
 }
