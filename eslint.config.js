@@ -14,6 +14,12 @@ export default tseslint.config(
     },
   },
   {
+    // bin/ is CommonJS (bin/package.json), for the start-up of `jobx --version`.
+    files: ["bin/**/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", __dirname: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     // Boundary rule: only src/kube starts processes.
     files: ["src/**"],
     ignores: ["src/kube/**"],

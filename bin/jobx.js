@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// `jobx --version` answers before the CLI loads: for it, start-up is the whole cost.
+// CommonJS, so that `jobx --version` answers before Node sets up its ES module loader:
+// for that command, start-up is the whole cost. Everything else loads the ESM CLI.
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-  const { readFileSync } = await import("node:fs");
-  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  const { readFileSync } = require("node:fs");
+  const { version } = JSON.parse(readFileSync(require("node:path").join(__dirname, "..", "package.json"), "utf8"));
   process.stdout.write(`${version}\n`);
 } else {
-  await import("../dist/cli.js");
+  import("../dist/cli.js").catch((err) => {
+    process.stderr.write(`jobx: internal error: ${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 70;
+  });
 }
