@@ -1,0 +1,60 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { GroupTracker } from "../../src/group/tracker";
+import type { JobLike } from "../../src/group/member";
+import { ProgressView, type ProgressMode } from "../../src/ui/progress";
+
+function tracker(statuses: Record<string, JobLike["status"]>): GroupTracker {
+  const names = Object.keys(statuses);
+  const t = new GroupTracker({ members: names.map((name, index) => ({ name, index, params: { item: name } })) });
+  t.applyList(names.map((name) => ({ metadata: { name }, spec: { completions: 1 }, status: statuses[name] })));
+  return t;
+}
+
+function view(mode: ProgressMode): { view: ProgressView; err: () => string; out: () => string } {
+  const err = new PassThrough();
+  const out = new PassThrough();
+  const chunks = { err: "", out: "" };
+  err.on("data", (c: Buffer) => (chunks.err += c.toString()));
+  out.on("data", (c: Buffer) => (chunks.out += c.toString()));
+  return { view: new ProgressView(mode, err, out), err: () => chunks.err, out: () => chunks.out };
+}
+
+const done = { conditions: [{ type: "Complete", status: "True", reason: "CompletionsReached" }] };
+
+describe("ProgressView", () => {
+  it("in CI logs: one timestamped line per change, none when nothing changed", () => {
+    const v = view("plain");
+    v.view.update(tracker({ a: { active: 1 }, b: {} }));
+    v.view.update(tracker({ a: { active: 1 }, b: {} }));
+    v.view.update(tracker({ a: done, b: { active: 1 } }));
+    const lines = v.err().trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => /^\d{4}-\d\d-\d\dT[\d:.]+Z /.test(l))).toBe(true);
+    expect(lines[1]).toContain("a succeeded");
+  });
+
+  it("with -o json: one event per member change on stdout, nothing on stderr", () => {
+    const v = view("json");
+    v.view.update(tracker({ a: { active: 1 } }));
+    v.view.update(tracker({ a: done }));
+    const events = v.out().trim().split("\n").map((l) => JSON.parse(l) as { type: string; name?: string; outcome?: string });
+    expect(events.map((e) => [e.type, e.outcome])).toEqual([["member", "running"], ["member", "succeeded"]]);
+    expect(v.err()).toBe("");
+  });
+
+  it("on a terminal, a warning clears the live view first, and the next change draws it again below", () => {
+    const v = view("live");
+    v.view.update(tracker({ a: { active: 1 } }));
+    const drawn = v.err();
+    const lines = drawn.split("\n").length - 1;
+    v.view.warn("jobx: warning: watching the group's Jobs: Forbidden\n");
+    expect(v.err().slice(drawn.length)).toBe(`\x1b[${lines}A\x1b[0Jjobx: warning: watching the group's Jobs: Forbidden\n`);
+    const warned = v.err();
+    v.view.update(tracker({ a: done }));
+    // Drawn again below the warning, without moving up over it.
+    const redrawn = v.err().slice(warned.length);
+    expect(redrawn).toContain("1/1");
+    expect(redrawn).not.toMatch(/\x1b\[\d+A/);
+  });
+});
