@@ -55,6 +55,7 @@ describe("ProgressView", () => {
     // Drawn again below the warning, without moving up over it.
     const redrawn = v.err().slice(warned.length);
     expect(redrawn).toContain("1/1");
+    // eslint-disable-next-line no-control-regex -- the terminal's cursor-up sequence
     expect(redrawn).not.toMatch(/\x1b\[\d+A/);
   });
 });
