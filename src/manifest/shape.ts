@@ -19,7 +19,7 @@
  *
  * The shape also writes the YAML jobx prints: its Job, named and labelled with holes
  * where the row's values, name, index and parameters go, is emitted once, and each row
- * fills the holes (see `emissionOf`).
+ * fills the holes (see `compileEmission` and `fillEmission`).
  */
 import { CORE_SCHEMA, EVENT_ID, SCALAR_STYLE, getScalarValue, parseEvents } from "js-yaml";
 import type { MarkedRendering } from "../render/template";
