@@ -5,7 +5,7 @@
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import { InputError } from "../errors";
-import { rowsAxis } from "./axis";
+import { Spans, eachLine, fileAxisOf, lineCount, rowsAxis } from "./axis";
 import { checkKey, quote } from "./keys";
 import type { Axis, Entry } from "./product";
 
@@ -20,33 +20,20 @@ function isPlainCsv(text: string): boolean {
 }
 
 function lazyCsvAxis(text: string, source: string): Axis | undefined {
-  // Where every non-empty line starts and ends (without its line break), in arrays made
-  // once at their size: the lines are counted first.
-  let lines = 1;
-  for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", nl + 1)) lines++;
-  const starts = new Uint32Array(lines);
-  const ends = new Uint32Array(lines);
-  let count = 0;
-  for (let at = 0; at <= text.length; ) {
-    let nl = text.indexOf("\n", at);
-    if (nl < 0) nl = text.length;
-    const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    if (end > at) {
-      starts[count] = at;
-      ends[count] = end;
-      count++;
-    }
-    at = nl + 1;
-  }
-  if (count === 0) return undefined;
+  // Every non-empty line, in arrays made once at their size.
+  const lines = new Spans(lineCount(text));
+  eachLine(text, (start, end) => {
+    if (end > start) lines.push(start, end);
+  });
+  if (lines.count === 0) return undefined;
   // Line numbers only for messages: counted when one is needed.
-  const lineOf = (i: number): number => text.slice(0, starts[i]).split("\n").length;
-  const names = text.slice(starts[0], ends[0]).split(",");
+  const lineOf = (i: number): number => text.slice(0, lines.start(i)).split("\n").length;
+  const names = text.slice(lines.start(0), lines.end(0)).split(",");
   verifyHeader(names, `${source} line ${lineOf(0)}`);
-  for (let i = 1; i < count; i++) {
+  for (let i = 1; i < lines.count; i++) {
     // Count within the line only (an indexOf past it would rescan the rest of the file).
     let columns = 1;
-    for (let at = starts[i] ?? 0, end = ends[i] ?? 0; at < end; at++) if (text.charCodeAt(at) === 44) columns++;
+    for (let at = lines.start(i), end = lines.end(i); at < end; at++) if (text.charCodeAt(at) === 44) columns++;
     if (columns !== names.length) {
       throw new InputError(
         `row ${i} has ${columns} column${columns === 1 ? "" : "s"} but the header has ${names.length}. Give every row one value per header column; quote values that contain commas.`,
@@ -54,18 +41,12 @@ function lazyCsvAxis(text: string, source: string): Axis | undefined {
       );
     }
   }
-  if (count === 1) return undefined; // no rows: the common path says so
-  return {
-    source,
-    length: count - 1,
-    keys: names,
-    keySources: names.map(() => source),
-    // Sliced from the text per row (a per-row indexOf on the whole text measured 40 MB more at a million rows).
-    entries: (position) => {
-      const values = text.slice(starts[position + 1], ends[position + 1]).split(",");
-      return names.map((name, column): Entry => [name, values[column] ?? ""]);
-    },
-  };
+  if (lines.count === 1) return undefined; // no rows: the common path says so
+  // Sliced from the text per row (a per-row indexOf on the whole text measured 40 MB more at a million rows).
+  return fileAxisOf(source, names, lines.count - 1, (position) => {
+    const values = text.slice(lines.start(position + 1), lines.end(position + 1)).split(",");
+    return names.map((name, column): Entry => [name, values[column] ?? ""]);
+  });
 }
 
 function verifyHeader(names: readonly string[], headerWhere: string): void {
@@ -89,8 +70,9 @@ const CSV_BATCH = 512;
 
 /**
  * A CSV file with quotes goes through csv-parse twice: once up front to check every
- * record and keep only the byte offset where each ends, and again a batch at a time
- * as rows are used, so a million rows never sit in memory as arrays.
+ * record and keep only where each batch of CSV_BATCH records starts and ends (in bytes),
+ * and again a batch at a time as rows are used, so a million rows never sit in memory as
+ * arrays.
  */
 export function parseCsvFile(text: string, source: string): Axis {
   if (isPlainCsv(text)) {
@@ -100,13 +82,14 @@ export function parseCsvFile(text: string, source: string): Axis {
   // csv-parse counts bytes: rows are cut from the same bytes later.
   const bytes = Buffer.from(text);
   let names: string[] | undefined;
-  let headerEnd = 0;
-  let ends = new Uint32Array(1024);
+  const batches = new Spans();
   let count = 0;
+  let batchStart = 0;
   // csv-parse reports the line a record ends on; a quoted value may span lines, so the
   // start is one past the previous record's end plus any blank lines skipped between.
   let previousEnd = 0;
   let previousEmpty = 0;
+  let lastEnd = 0;
   try {
     parseCsv(bytes, {
       ...CSV_OPTIONS,
@@ -117,7 +100,7 @@ export function parseCsvFile(text: string, source: string): Axis {
         previousEmpty = context.empty_lines;
         if (names === undefined) {
           names = record;
-          headerEnd = context.bytes;
+          batchStart = context.bytes;
           verifyHeader(names, `${source} line ${context.lines}`);
           return null;
         }
@@ -127,12 +110,12 @@ export function parseCsvFile(text: string, source: string): Axis {
             { where: `${source} line ${start}` },
           );
         }
-        if (count === ends.length) {
-          const grown = new Uint32Array(ends.length * 2);
-          grown.set(ends);
-          ends = grown;
+        count++;
+        lastEnd = context.bytes;
+        if (count % CSV_BATCH === 0) {
+          batches.push(batchStart, lastEnd);
+          batchStart = lastEnd;
         }
-        ends[count++] = context.bytes;
         return null;
       },
     });
@@ -146,21 +129,12 @@ export function parseCsvFile(text: string, source: string): Axis {
   }
   const header = names;
   if (header === undefined || count === 0) return rowsAxis(source, [], () => source);
-  let batch: { first: number; records: string[][] } | undefined;
-  return {
-    source,
-    length: count,
-    keys: header,
-    keySources: header.map(() => source),
-    entries: (position) => {
-      if (!batch || position < batch.first || position >= batch.first + batch.records.length) {
-        const first = position - (position % CSV_BATCH);
-        const last = Math.min(first + CSV_BATCH, count) - 1;
-        const from = first === 0 ? headerEnd : (ends[first - 1] ?? 0);
-        batch = { first, records: parseCsv(bytes.subarray(from, ends[last]), CSV_OPTIONS) as string[][] };
-      }
-      const record = batch.records[position - batch.first] ?? [];
-      return header.map((name, column): Entry => [name, record[column] ?? ""]);
-    },
-  };
+  if (count % CSV_BATCH !== 0) batches.push(batchStart, lastEnd);
+  let batch: { index: number; records: string[][] } | undefined;
+  return fileAxisOf(source, header, count, (position) => {
+    const index = Math.floor(position / CSV_BATCH);
+    if (batch?.index !== index) batch = { index, records: parseCsv(bytes.subarray(batches.start(index), batches.end(index)), CSV_OPTIONS) as string[][] };
+    const record = batch.records[position % CSV_BATCH] ?? [];
+    return header.map((name, column): Entry => [name, record[column] ?? ""]);
+  });
 }

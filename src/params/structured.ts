@@ -5,8 +5,8 @@
  */
 import { loadAll } from "js-yaml";
 import { InputError } from "../errors";
-import { rowsAxis } from "./axis";
-import { checkKey, quote } from "./keys";
+import { FileKeys, Spans, eachLine, fileAxisOf, lineCount, rowsAxis } from "./axis";
+import { quote } from "./keys";
 import type { Axis, Entry } from "./product";
 import type { FileFormat } from "./types";
 
@@ -97,11 +97,8 @@ function lazyJsonAxis(text: string, source: string): Axis | undefined {
   skipSpace();
   if (text[at] !== "[") return undefined;
   at++;
-  let starts = new Uint32Array(1024);
-  let ends = new Uint32Array(1024);
-  let count = 0;
-  const keys: string[] = [];
-  const seen = new Set<string>();
+  const items = new Spans();
+  const keys = new FileKeys();
   skipSpace();
   if (text[at] === "]") return undefined; // an empty list: the common path says so
   for (;;) {
@@ -131,41 +128,24 @@ function lazyJsonAxis(text: string, source: string): Axis | undefined {
       return undefined;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value) || duplicateJsonKey(item) !== undefined) return undefined;
-    for (const key of Object.keys(value)) {
-      if (seen.has(key)) continue;
-      try {
-        checkKey(key, source);
-      } catch {
-        return undefined;
-      }
-      seen.add(key);
-      keys.push(key);
+    try {
+      for (const key of Object.keys(value)) keys.add(key, source);
+    } catch {
+      return undefined;
     }
-    if (count === starts.length) {
-      const grow = (a: Uint32Array) => {
-        const b = new Uint32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      starts = grow(starts);
-      ends = grow(ends);
-    }
-    starts[count] = start;
-    ends[count] = end;
-    count++;
+    items.push(start, end);
     if (text[at] === "]") break;
     at++; // the comma
   }
   at++;
   skipSpace();
   if (at < text.length) return undefined;
-  return {
-    source,
-    length: count,
-    keys,
-    keySources: keys.map(() => source),
-    entries: (position) => mappingEntries(JSON.parse(text.slice(starts[position], ends[position]))) ?? [],
-  };
+  return jsonObjectsAxis(source, text, items, keys.list);
+}
+
+/** An axis over JSON objects at known spans of the text, each parsed again when its row is used. */
+function jsonObjectsAxis(source: string, text: string, objects: Spans, keys: readonly string[]): Axis {
+  return fileAxisOf(source, keys, objects.count, (position) => mappingEntries(JSON.parse(text.slice(objects.start(position), objects.end(position)))) ?? []);
 }
 
 export function parseStructured(text: string, source: string, format: "yaml" | "json", sniffed: boolean): Axis {
@@ -250,45 +230,22 @@ function parseJsonLine(line: string, source: string, index: number, where: strin
  * used, so a million rows never sit in memory as objects.
  */
 export function parseNdjson(text: string, source: string): Axis {
-  let lines = 1;
-  for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", nl + 1)) lines++;
-  const starts = new Uint32Array(lines);
-  const ends = new Uint32Array(lines);
-  const keys: string[] = [];
-  const seen = new Set<string>();
-  let count = 0;
-  for (let at = 0, lineNumber = 1; at <= text.length; lineNumber++) {
-    let nl = text.indexOf("\n", at);
-    if (nl < 0) nl = text.length;
-    const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    const line = text.slice(at, end);
-    if (line.trim() !== "") {
-      const where = `${source} line ${lineNumber}`;
-      if (!line.trimStart().startsWith("{")) {
-        throw new InputError(`expected one JSON object per line, like {"name": "a", "size": 1}, got ${quote(line.length > 40 ? `${line.slice(0, 40)}...` : line)}.`, { where });
-      }
-      const value = parseJsonLine(line, source, lineNumber - 1, where);
-      if (value === null || typeof value !== "object" || Array.isArray(value)) {
-        throw new InputError(`expected a JSON object like {"name": "a", "size": 1}, got ${describeValue(value)}.`, { where });
-      }
-      for (const key of Object.keys(value)) {
-        if (seen.has(key)) continue;
-        checkKey(key, where);
-        seen.add(key);
-        keys.push(key);
-      }
-      starts[count] = at;
-      ends[count] = end;
-      count++;
+  const rows = new Spans(lineCount(text));
+  const keys = new FileKeys();
+  eachLine(text, (start, end, lineNumber) => {
+    const line = text.slice(start, end);
+    if (line.trim() === "") return;
+    const where = `${source} line ${lineNumber}`;
+    if (!line.trimStart().startsWith("{")) {
+      throw new InputError(`expected one JSON object per line, like {"name": "a", "size": 1}, got ${quote(line.length > 40 ? `${line.slice(0, 40)}...` : line)}.`, { where });
     }
-    at = nl + 1;
-  }
-  if (count === 0) return rowsAxis(source, [], () => source);
-  return {
-    source,
-    length: count,
-    keys,
-    keySources: keys.map(() => source),
-    entries: (position) => mappingEntries(JSON.parse(text.slice(starts[position], ends[position]))) ?? [],
-  };
+    const value = parseJsonLine(line, source, lineNumber - 1, where);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw new InputError(`expected a JSON object like {"name": "a", "size": 1}, got ${describeValue(value)}.`, { where });
+    }
+    for (const key of Object.keys(value)) keys.add(key, where);
+    rows.push(start, end);
+  });
+  if (rows.count === 0) return rowsAxis(source, [], () => source);
+  return jsonObjectsAxis(source, text, rows, keys.list);
 }
