@@ -9,6 +9,7 @@
  * Figures of groups whose pods live a few seconds are therefore coarse; the drawing and
  * the hints still hold.
  */
+import { formatDuration } from "./duration";
 import { isFinished, memberState, type JobLike, type Outcome } from "./member";
 import type { GroupRecord } from "./record";
 import type { MemberSummary, PodBar, Stats, Timeline, TimelineFigures } from "./timeline-types";
@@ -302,14 +303,8 @@ function percent(share: number): string {
 /** "1m10s", "4s", "1.5s", "250ms": the figures' own short durations. */
 export function shortDuration(ms: number): string {
   const abs = Math.max(0, ms);
-  if (abs < 1000) return `${Math.round(abs)}ms`;
-  if (abs < 10_000) return `${Number((abs / 1000).toFixed(1))}s`;
-  let s = Math.round(abs / 1000);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${s || (!h && !m) ? `${s}s` : ""}`;
+  // Tenths of a second below ten seconds; otherwise kubectl's form.
+  return abs >= 1000 && abs < 10_000 ? `${Number((abs / 1000).toFixed(1))}s` : formatDuration(abs);
 }
 
 function figuresOf(bars: PodBar[], members: MemberSummary[], jobs: Map<string, JobLike>, concurrency: Timeline["concurrency"], from: number, to: number): TimelineFigures {
