@@ -137,10 +137,11 @@ function finishJob(job: JobObject, group: string, name: unknown, item: unknown, 
   const meta = job.metadata;
   meta.name = name as string;
   // Objects of this row's own Job: changed in place, keys keeping their order.
-  meta.labels = Object.assign(meta.labels ?? {}, { [LABEL.managedBy]: MANAGED_BY, [LABEL.group]: group, [LABEL.item]: item as string });
+  const labels = { [LABEL.managedBy]: MANAGED_BY, [LABEL.group]: group, [LABEL.item]: item as string };
+  meta.labels = Object.assign(meta.labels ?? {}, labels);
   const template = job.spec.template;
   const podMeta = template.metadata ?? {};
-  podMeta.labels = Object.assign(podMeta.labels ?? {}, { [LABEL.managedBy]: MANAGED_BY, [LABEL.group]: group, [LABEL.item]: item as string });
+  podMeta.labels = Object.assign(podMeta.labels ?? {}, labels);
   // The pod template's metadata comes before its spec, as people write it.
   if (Object.keys(template)[0] !== "metadata") {
     const { metadata: _, ...rest } = template;

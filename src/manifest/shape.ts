@@ -238,14 +238,8 @@ export interface Emission {
 
 /** The shape's document as emitted YAML with holes, once `finish` has named and labelled it. */
 export function compileEmission(shape: Shape, doc: number, finish: (job: unknown, name: Hole, index: Hole, params: Hole) => void): Emission {
-  const holes = shape.slots.map((_, n) => new Hole(n));
-  const withHoles = (node: unknown): unknown => {
-    if (node instanceof Slot) return holes[node.n];
-    if (Array.isArray(node)) return node.map(withHoles);
-    if (node !== null && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, withHoles(v)]));
-    return node;
-  };
-  const job = withHoles(shape.docs[doc]);
+  // The document built as a row builds it, with each slot's hole for its value.
+  const job = build(shape.docs[doc], shape.slots.map((_, n) => new Hole(n)));
   const count = shape.slots.length;
   finish(job, new Hole(count), new Hole(count + 1), new Hole(count + 2));
   const pieces: (string | number)[] = [];
