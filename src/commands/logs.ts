@@ -8,10 +8,9 @@ import { join } from "node:path";
 import { UsageError } from "../errors";
 import { GroupTracker } from "../group/tracker";
 import type { Member } from "../group/record";
-import { followGroup } from "../kube/follow";
+import { followGroup, watchGroupPods } from "../kube/follow";
 import { listGroupJobs, listGroupPods, noSuchGroup, readRecord } from "../kube/group";
-import { logsPlan, watchPlan, type KubeTarget } from "../kube/plans";
-import { groupSelector } from "../manifest/labels";
+import { logsPlan, type KubeTarget } from "../kube/plans";
 import type { KubeObject } from "../kube/results";
 import { runKubectl, streamKubectl } from "../kube/run";
 import { formatWarning } from "../ui/errors";
@@ -130,42 +129,22 @@ async function follow(target: KubeTarget, group: string, byJob: Map<string, Memb
     stops.push(s.stop);
     streams.set(pod.name, s.done);
   };
-  let watching = true;
   let warned = false;
-  let stopPodWatch: (() => void) | undefined;
-  const podWatch = (async () => {
-    // Restarted when kubectl ends it (a cut stream); its first events re-send every pod.
-    for (let quickEnds = 0; watching; ) {
-      const started = Date.now();
-      const stream = streamKubectl(watchPlan(target, "pods", groupSelector(group)), (line) => {
-        try {
-          const event = JSON.parse(line) as { object?: KubeObject };
-          if (event.object?.metadata) startLogs(podInfo(event.object));
-        } catch {
-          // not an event line
-        }
-      });
-      stopPodWatch = stream.stop;
-      if (!watching) stream.stop();
-      const result = await stream.done;
-      // Say why once (say, no permission to watch pods); the watch is still tried again.
-      if (watching && result.exitCode !== 0 && !warned) {
-        warned = true;
-        process.stderr.write(formatWarning(`watching the group's pods: ${result.stderr.trim() || `kubectl exited ${result.exitCode}`}; trying again`));
-      }
-      quickEnds = Date.now() - started < 2000 ? quickEnds + 1 : 0;
-      if (watching) await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** quickEnds, 10_000)));
-    }
-  })();
+  // Say why once (say, no permission to watch pods); the watch is tried again meanwhile.
+  const pods = watchGroupPods(target, group, (pod) => startLogs(podInfo(pod)), (message) => {
+    if (warned) return;
+    warned = true;
+    process.stderr.write(formatWarning(`watching the group's pods: ${message}; trying again`));
+  });
   try {
     await followGroup(target, group, { members: [...byJob.values()] }, { failFast: false, stopSignal: interrupt.promise });
-    watching = false;
-    stopPodWatch?.();
-    await podWatch;
+    await pods.stop();
     if (!interrupt.signal()) for (const pod of (await listGroupPods(target, group)).map(podInfo)) startLogs(pod);
     if (interrupt.signal()) for (const stop of stops) stop();
     await Promise.all(streams.values());
   } finally {
+    // Also when following failed: a pod watch left running would keep jobx from exiting.
+    await pods.stop();
     interrupt.dispose();
   }
 }

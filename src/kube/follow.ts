@@ -18,6 +18,7 @@ import type { GroupRecord } from "../group/record";
 import { listEvents, listGroupJobs } from "./group";
 import type { EventLike } from "../group/member";
 import { watchPlan, type KubeTarget } from "./plans";
+import type { KubeObject } from "./results";
 import { streamKubectl } from "./run";
 
 export interface FollowOptions {
@@ -44,6 +45,71 @@ export interface FollowResult {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The pause before starting a watch again that ended by itself: growing while it keeps ending at once. */
+class RestartBackoff {
+  private quickEnds = 0;
+
+  constructor(private readonly baseMs: number) {}
+
+  /** For a watch that started at `startedAt` and has just ended. */
+  next(startedAt: number): number {
+    this.quickEnds = Date.now() - startedAt < 2000 ? this.quickEnds + 1 : 0;
+    return Math.min(this.baseMs * 2 ** this.quickEnds, 10_000);
+  }
+}
+
+/** A watch line's event, or undefined for anything else kubectl printed. */
+function parseWatchLine<T>(line: string): T | undefined {
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a watch kubectl ended failed, for a warning. */
+function watchFailure(result: { exitCode: number; stderr: string }): string {
+  return result.stderr.trim() || `kubectl exited ${result.exitCode}`;
+}
+
+/**
+ * Keeps one watch of the group's pods running until `stop()`: every event's pod goes to
+ * `onPod` (each start of the watch re-sends every pod first), and a watch that ends by
+ * itself is started again, with backoff; a failed one is reported to `onFailure` first.
+ */
+export function watchGroupPods(
+  target: KubeTarget,
+  group: string,
+  onPod: (pod: KubeObject) => void,
+  onFailure: (message: string) => void,
+): { stop: () => Promise<void> } {
+  let watching = true;
+  let stopCurrent: (() => void) | undefined;
+  const backoff = new RestartBackoff(200);
+  const running = (async () => {
+    while (watching) {
+      const started = Date.now();
+      const stream = streamKubectl(watchPlan(target, "pods", groupSelector(group)), (line) => {
+        const event = parseWatchLine<{ object?: KubeObject }>(line);
+        if (event?.object?.metadata) onPod(event.object);
+      });
+      stopCurrent = stream.stop;
+      if (!watching) stream.stop();
+      const result = await stream.done;
+      if (!watching) break;
+      if (result.exitCode !== 0) onFailure(watchFailure(result));
+      await sleep(backoff.next(started));
+    }
+  })();
+  return {
+    stop: async () => {
+      watching = false;
+      stopCurrent?.();
+      await running;
+    },
+  };
+}
 
 /** Follows the group's Jobs until every member of `record` has an outcome (or the timeout, or a stop). */
 export async function followGroup(target: KubeTarget, group: string, record: Pick<GroupRecord, "members">, options: FollowOptions): Promise<FollowResult> {
@@ -79,7 +145,7 @@ export async function followGroup(target: KubeTarget, group: string, record: Pic
   };
   let quietTimer: ReturnType<typeof setInterval> | undefined;
   try {
-    let quickEnds = 0;
+    const backoff = new RestartBackoff(options.restartDelayMs ?? 200);
     while (!stopped) {
       await relist();
       if (stopped) break;
@@ -92,12 +158,8 @@ export async function followGroup(target: KubeTarget, group: string, record: Pic
         relisting = relisting.then(relist).catch(() => undefined);
       };
       const stream = streamKubectl(watchPlan(target, "jobs", groupSelector(group)), (line) => {
-        let event: WatchEvent;
-        try {
-          event = JSON.parse(line) as WatchEvent;
-        } catch {
-          return; // not an event line (kubectl warnings go to stderr; be lenient)
-        }
+        const event = parseWatchLine<WatchEvent>(line);
+        if (!event) return; // not an event line (kubectl warnings go to stderr; be lenient)
         lastEvent = Date.now();
         if (tracker.applyEvent(event)) options.onChange?.(tracker, event);
         if (tracker.verdict(options.failFast)) finish();
@@ -116,14 +178,13 @@ export async function followGroup(target: KubeTarget, group: string, record: Pic
       stopCurrent = stream.stop;
       if (stopped) stream.stop();
       const result = await stream.done;
-      if (!stopped && result.exitCode !== 0) options.onWatchFailure?.(result.stderr.trim() || `kubectl exited ${result.exitCode}`);
+      if (!stopped && result.exitCode !== 0) options.onWatchFailure?.(watchFailure(result));
       clearInterval(quietTimer);
       await relisting;
       stopCurrent = undefined;
       if (stopped || tracker.verdict(options.failFast)) break;
       // The stream ended by itself: restart, backing off if it keeps ending at once.
-      quickEnds = Date.now() - started < 2000 ? quickEnds + 1 : 0;
-      await sleep(Math.min((options.restartDelayMs ?? 200) * 2 ** quickEnds, 10_000));
+      await sleep(backoff.next(started));
     }
   } finally {
     if (timer) clearTimeout(timer);
