@@ -32,7 +32,16 @@ function truncate(text: string, max: number): string {
 }
 
 const fmt = (ms: number | undefined): string => (ms === undefined ? "–" : formatDuration(ms));
-const num = (n: number): string => String(Math.round(n * 10) / 10);
+/** To a tenth: figures shown to people, and coordinates in the drawings. */
+const tenth = (n: number): number => Math.round(n * 10) / 10;
+const num = (n: number): string => String(tenth(n));
+
+/** Where a moment falls across the drawings, which share one time axis. */
+function timeAxis(timeline: Timeline): { span: number; plotW: number; x: (t: number) => number } {
+  const span = Math.max(1, timeline.to - timeline.from);
+  const plotW = W - LABEL_W - PAD_R;
+  return { span, plotW, x: (t) => LABEL_W + ((Math.min(Math.max(t, timeline.from), timeline.to) - timeline.from) / span) * plotW };
+}
 const stat = (s: Stats): string => (s.count === 0 ? "–" : `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.max)}`);
 
 function podTitle(bar: PodBar, to: number): string {
@@ -48,11 +57,8 @@ function drawTimeline(timeline: Timeline, members: MemberSummary[]): string {
   const order = new Map(members.map((m, i) => [m.job, i]));
   const bars = [...timeline.bars].sort((a, b) => (order.get(a.job) ?? Infinity) - (order.get(b.job) ?? Infinity) || a.job.localeCompare(b.job) || a.attempt - b.attempt || a.created - b.created);
   if (bars.length === 0) return `<p class="empty">No pods yet.</p>`;
-  const span = Math.max(1, timeline.to - timeline.from);
-  const plotW = W - LABEL_W - PAD_R;
-  const x = (t: number) => LABEL_W + (Math.min(Math.max(t, timeline.from), timeline.to) - timeline.from) / span * plotW;
+  const { span, plotW, x } = timeAxis(timeline);
   const height = AXIS_H + bars.length * ROW_H + 6;
-  const r = (n: number) => Math.round(n * 10) / 10;
   const out: string[] = [];
   out.push(`<svg class="timeline" viewBox="0 0 ${W} ${height}" role="img" aria-label="Pods of group ${html(timeline.group)} over time" preserveAspectRatio="xMinYMin meet">`);
   out.push(`<defs><pattern id="cold" patternUnits="userSpaceOnUse" width="5" height="5" patternTransform="rotate(45)"><rect width="5" height="5" fill="#e3e9f2"/><rect width="2" height="5" fill="#9fb2cc"/></pattern></defs>`);
@@ -80,7 +86,7 @@ function drawTimeline(timeline: Timeline, members: MemberSummary[]): string {
   const step = TICK_STEPS_MS.find((s) => span / s <= 8) ?? Math.ceil(span / 8 / 86_400_000) * 86_400_000;
   out.push(`<g class="axis">`);
   for (let t = 0; t <= span + 1; t += step) {
-    const tx = r(LABEL_W + (t / span) * plotW);
+    const tx = tenth(LABEL_W + (t / span) * plotW);
     out.push(`<line class="grid" x1="${tx}" y1="${AXIS_H - 4}" x2="${tx}" y2="${height - 6}"/><text class="tick" x="${tx}" y="${AXIS_H - 8}" text-anchor="middle">${t === 0 ? "0s" : html(formatDuration(t))}</text>`);
   }
   out.push(`</g>`);
@@ -92,15 +98,15 @@ function drawTimeline(timeline: Timeline, members: MemberSummary[]): string {
     const x0 = x(bar.created);
     const x1 = Math.max(x(end), x0 + 1.5);
     out.push(`<g class="pod ${bar.outcome}" data-pod="${html(bar.pod)}"><title>${html(podTitle(bar, timeline.to))}</title>`);
-    out.push(`<rect class="bar" x="${r(x0)}" y="${r(y)}" width="${r(x1 - x0)}" height="${BAR_H}"/>`);
+    out.push(`<rect class="bar" x="${tenth(x0)}" y="${tenth(y)}" width="${tenth(x1 - x0)}" height="${BAR_H}"/>`);
     if (bar.started !== undefined) {
       const s = x(bar.started);
-      out.push(`<rect class="run" x="${r(s)}" y="${r(y)}" width="${r(Math.max(x1 - s, 1.5))}" height="${BAR_H}"/>`);
+      out.push(`<rect class="run" x="${tenth(s)}" y="${tenth(y)}" width="${tenth(Math.max(x1 - s, 1.5))}" height="${BAR_H}"/>`);
     }
     const cy = y + BAR_H / 2;
-    if (bar.outcome === "failed") out.push(`<path class="mark" d="M${r(x1 + 2)} ${r(cy - 4)}l8 8m0 -8l-8 8"/>`);
-    else if (bar.outcome === "deleted") out.push(`<path class="mark" d="M${r(x1 + 3)} ${r(cy - 5)}v10"/>`);
-    else if (bar.outcome === "running" || bar.outcome === "pending") out.push(`<path class="mark" d="M${r(x1 + 2)} ${r(cy - 4)}l5 4l-5 4"/>`);
+    if (bar.outcome === "failed") out.push(`<path class="mark" d="M${tenth(x1 + 2)} ${tenth(cy - 4)}l8 8m0 -8l-8 8"/>`);
+    else if (bar.outcome === "deleted") out.push(`<path class="mark" d="M${tenth(x1 + 3)} ${tenth(cy - 5)}v10"/>`);
+    else if (bar.outcome === "running" || bar.outcome === "pending") out.push(`<path class="mark" d="M${tenth(x1 + 2)} ${tenth(cy - 4)}l5 4l-5 4"/>`);
     out.push(`</g>`);
     row += 1;
   }
@@ -114,9 +120,8 @@ const CHART_H = 70;
 
 /** One stacked layer of a step chart as a closed path: `low` to `high` counts, per step. */
 function layerPath(steps: { x0: number; x1: number; low: number; high: number }[], y: (n: number) => number): string {
-  const r = (n: number) => Math.round(n * 10) / 10;
-  const top = steps.flatMap((s) => [`${r(s.x0)} ${r(y(s.high))}`, `${r(s.x1)} ${r(y(s.high))}`]);
-  const bottom = [...steps].reverse().flatMap((s) => [`${r(s.x1)} ${r(y(s.low))}`, `${r(s.x0)} ${r(y(s.low))}`]);
+  const top = steps.flatMap((s) => [`${tenth(s.x0)} ${tenth(y(s.high))}`, `${tenth(s.x1)} ${tenth(y(s.high))}`]);
+  const bottom = [...steps].reverse().flatMap((s) => [`${tenth(s.x1)} ${tenth(y(s.low))}`, `${tenth(s.x0)} ${tenth(y(s.low))}`]);
   return `M${[...top, ...bottom].join(" L")}Z`;
 }
 
@@ -125,9 +130,7 @@ function drawConcurrency(timeline: Timeline): string {
   const series = timeline.concurrency;
   const peak = Math.max(0, ...series.map((c) => c.running + c.pending));
   if (peak === 0) return "";
-  const span = Math.max(1, timeline.to - timeline.from);
-  const plotW = W - LABEL_W - PAD_R;
-  const x = (t: number) => LABEL_W + (Math.min(Math.max(t, timeline.from), timeline.to) - timeline.from) / span * plotW;
+  const { x } = timeAxis(timeline);
   const y = (n: number) => CHART_TOP + CHART_H - (n / peak) * CHART_H;
   const steps = series.map((c, i) => ({ ...c, x0: x(c.at), x1: x(series[i + 1]?.at ?? timeline.to) })).filter((s) => s.x1 > s.x0);
   const height = CHART_TOP + CHART_H + 8;
