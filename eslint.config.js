@@ -30,7 +30,7 @@ export default tseslint.config(
   {
     // Boundary rule: the pure core does no I/O (see docs/DESIGN.md). After the rule
     // above: a later block's no-restricted-imports replaces an earlier one's.
-    files: ["src/params/**", "src/render/**", "src/manifest/**", "src/group/**", "src/report/**"],
+    files: ["src/text/**", "src/params/**", "src/render/**", "src/manifest/**", "src/group/**", "src/report/**"],
     rules: {
       "no-restricted-imports": ["error", {
         paths: ["fs", "node:fs", "node:fs/promises", "node:child_process", "child_process", "execa", "chalk", "node:process"],

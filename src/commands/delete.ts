@@ -5,7 +5,7 @@
  */
 import { RunError, UsageError } from "../errors";
 import { groupSelector } from "../manifest/labels";
-import { listGroupJobs, listGroupPods, readRecord, runOrFail } from "../kube/group";
+import { listGroupJobs, listGroupPods, readRecord, runOrFail } from "../kube/queries";
 import { deleteByNamePlan, deletePlan, type KubeTarget } from "../kube/plans";
 import { confirm } from "../ui/confirm";
 import { formatNote, formatWarning } from "../ui/errors";

@@ -5,11 +5,10 @@ import { OutDirSink, StdoutSink } from "../io/output";
 import { readTemplate, templateBaseName } from "../io/templates";
 import { defaultGroupName } from "../group/default-name";
 import { expandJobs, renderRows } from "../manifest/expand";
-import { isDnsLabel } from "../manifest/names";
+import { isDnsLabel, toDnsLabel } from "../text/dns";
 import { dumpDocument } from "../manifest/yaml";
 import { planRows } from "../params/index";
 import type { ParamSpec } from "../params/types";
-import { dnslabel } from "../render/filters";
 import { compileTemplate } from "../render/template";
 import { formatNote, formatWarning } from "../ui/errors";
 
@@ -30,7 +29,7 @@ export interface ExpandOptions {
 function verifyGroupName(group: string): void {
   if (!isDnsLabel(group)) {
     throw new UsageError(
-      `--group ${JSON.stringify(group)} is not a valid group name: it must be a DNS-1123 label (lower-case letters, digits and '-', at most 63). Try --group ${dnslabel(group)}`,
+      `--group ${JSON.stringify(group)} is not a valid group name: it must be a DNS-1123 label (lower-case letters, digits and '-', at most 63). Try --group ${toDnsLabel(group)}`,
     );
   }
 }

@@ -1,7 +1,7 @@
 /** `jobx list`: the groups in a namespace (or all), with member counts and outcome. */
 import { parseRecord } from "../group/record";
 import { GroupTracker } from "../group/tracker";
-import { listRecords, runOrFail } from "../kube/group";
+import { listRecords, runOrFail } from "../kube/queries";
 import { getPlan } from "../kube/plans";
 import { parseObjects } from "../kube/results";
 import type { JobLike } from "../group/member";

@@ -9,7 +9,7 @@ import { UsageError } from "../errors";
 import { GroupTracker } from "../group/tracker";
 import type { Member } from "../group/record";
 import { followGroup, watchGroupPods } from "../kube/follow";
-import { listGroupJobs, listGroupPods, noSuchGroup, readRecord } from "../kube/group";
+import { listGroupJobs, listGroupPods, noSuchGroup, readRecord } from "../kube/queries";
 import { logsPlan, type KubeTarget } from "../kube/plans";
 import type { KubeObject } from "../kube/results";
 import { runKubectl, streamKubectl } from "../kube/run";

@@ -3,9 +3,9 @@
  * the cluster's own timestamps, written as JUnit XML, JSON or HTML.
  */
 import { writeFileSync } from "node:fs";
-import { buildTimeline } from "../group/timeline";
+import { buildTimeline } from "../group/timeline-model";
 import type { GroupRecord } from "../group/record";
-import { listGroupJobs, listGroupPods } from "../kube/group";
+import { listGroupJobs, listGroupPods } from "../kube/queries";
 import { logsPlan, type KubeTarget } from "../kube/plans";
 import { runKubectl } from "../kube/run";
 import { parseReportSpecs, writeReports } from "../report/index";

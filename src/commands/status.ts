@@ -1,7 +1,7 @@
 /** `jobx status GROUP`: one line per member and a summary; -o json for machines. */
 import { Chalk } from "chalk";
 import { GroupTracker } from "../group/tracker";
-import { listEvents, listGroupJobs, noSuchGroup, readRecord } from "../kube/group";
+import { listEvents, listGroupJobs, noSuchGroup, readRecord } from "../kube/queries";
 import type { EventLike } from "../group/member";
 import { countsLine, memberJson, memberTable } from "../ui/status";
 import { verifyReportSpecs, writeGroupReports } from "./reports";

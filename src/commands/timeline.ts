@@ -4,11 +4,11 @@
  * pods' own timestamps each time, so it needs no history kept by jobx.
  */
 import { UsageError } from "../errors";
-import { buildTimeline } from "../group/timeline";
+import { buildTimeline } from "../group/timeline-model";
 import type { Timeline } from "../group/timeline-types";
-import { listGroupJobs, listGroupPods, noSuchGroup, readRecord } from "../kube/group";
+import { listGroupJobs, listGroupPods, noSuchGroup, readRecord } from "../kube/queries";
 import type { KubeTarget } from "../kube/plans";
-import { drawTimeline } from "../ui/timeline";
+import { drawTimeline } from "../ui/timeline-drawing";
 import { watchInterrupts } from "./signals";
 import { resolveTarget, type TargetOptions } from "./target";
 

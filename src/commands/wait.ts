@@ -3,7 +3,7 @@ import { RunError, UsageError, InterruptedError } from "../errors";
 import { parseDuration } from "../group/duration";
 import type { Verdict } from "../group/tracker";
 import { followGroup } from "../kube/follow";
-import { noSuchGroup, readRecord } from "../kube/group";
+import { noSuchGroup, readRecord } from "../kube/queries";
 import type { GroupRecord } from "../group/record";
 import type { KubeTarget } from "../kube/plans";
 import { ProgressView, type ProgressMode } from "../ui/progress";

@@ -4,7 +4,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import type { ParamSpec } from "../params/types";
-import { dnslabel } from "../render/filters";
+import { toDnsLabel } from "../text/dns";
 
 // Long strings are escaped a slice at a time (never splitting a surrogate pair).
 const SLICE = 64 * 1024;
@@ -59,5 +59,5 @@ export function jsonSha256(value: unknown): string {
 
 /** `baseName`: the template's name without folders and extensions ("process" for jobs/process.yaml.njk). */
 export function defaultGroupName(baseName: string, templateText: string, spec: ParamSpec): string {
-  return `${dnslabel(baseName, 40)}-${jsonSha256([templateText, spec]).slice(0, 6)}`;
+  return `${toDnsLabel(baseName, 40)}-${jsonSha256([templateText, spec]).slice(0, 6)}`;
 }

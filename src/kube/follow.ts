@@ -15,7 +15,7 @@
 import { groupSelector } from "../manifest/labels";
 import { GroupTracker, WAIT_EXIT, type Verdict, type WatchEvent } from "../group/tracker";
 import type { GroupRecord } from "../group/record";
-import { listEvents, listGroupJobs } from "./group";
+import { listEvents, listGroupJobs } from "./queries";
 import type { EventLike } from "../group/member";
 import { watchPlan, type KubeTarget } from "./plans";
 import type { KubeObject } from "./results";

@@ -5,7 +5,7 @@
  * so every value reads back the same under both. About ten times faster than js-yaml's
  * general dump, which was a quarter of the expansion's time.
  */
-import { quote } from "../render/filters";
+import { yamlDoubleQuoted } from "../text/yaml-string";
 
 /** A place in an emitted document whose scalar is written later (see shape.ts). */
 export class Hole {
@@ -21,7 +21,7 @@ const PLAIN = /^[A-Za-z_/](?:[A-Za-z0-9_./:-]*[A-Za-z0-9_./-])?$/;
 const WORDS = /^(?:y|yes|n|no|true|false|on|off|null)$/i;
 
 function scalar(value: string): string {
-  return PLAIN.test(value) && !WORDS.test(value) ? value : quote(value);
+  return PLAIN.test(value) && !WORDS.test(value) ? value : yamlDoubleQuoted(value);
 }
 
 function number(value: number): string {

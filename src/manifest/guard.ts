@@ -106,14 +106,14 @@ function quotedForm(path: string | undefined): string {
   return `{{ ${expr} | tojson }}`;
 }
 
-function blame(n: number, rendering: MarkedRendering, row: Record<string, unknown>, rowLabel: string, why: string, where: string): InputError {
+function blame(n: number, rendering: MarkedRendering, row: Record<string, unknown>, rowDescription: string, why: string, where: string): InputError {
   const value = rendering.values[n] ?? "";
   const key = sourceOf(row, value);
   const text = unmark(rendering);
   const at = rendering.marked.indexOf(`${MARK_OPEN}${n}${MARK_CLOSE}`);
   const before = unmark({ ...rendering, marked: rendering.marked.slice(0, Math.max(0, at)) });
   return new InputError(
-    `in ${rowLabel}, ${key ? `the value of '${key}'` : "a written value"} (${show(value)}) ${why}. Quote it in the template: ${quotedForm(key)}`,
+    `in ${rowDescription}, ${key ? `the value of '${key}'` : "a written value"} (${show(value)}) ${why}. Quote it in the template: ${quotedForm(key)}`,
     { where, details: ["rendered output:", ...excerpt(text, lineOf(before, before.length))] },
   );
 }
@@ -138,7 +138,7 @@ function traced(rendering: MarkedRendering, n: number): boolean {
   return !rendering.safe[n] && isRiskyOutput(rendering.values[n] ?? "");
 }
 
-export function verifyValuesAreData(rendering: MarkedRendering, docs: unknown[], row: Record<string, unknown>, rowLabel: string, where: string): void {
+export function verifyValuesAreData(rendering: MarkedRendering, docs: unknown[], row: Record<string, unknown>, rowDescription: string, where: string): void {
   const { marked, values } = rendering;
   if (!values.some((_, n) => traced(rendering, n))) return;
   // Only traced values become tokens; the rest stand as written, typed as YAML reads them.
@@ -148,12 +148,12 @@ export function verifyValuesAreData(rendering: MarkedRendering, docs: unknown[],
     skeleton = loadAll(skeletonText).filter((d) => d !== null && d !== undefined);
   } catch {
     // The template only parses with the value spliced in: the value is part of the structure.
-    throw blame(values.findIndex((_, n) => traced(rendering, n)), rendering, row, rowLabel, "is needed to make the YAML parse, so it is writing structure, not data", where);
+    throw blame(values.findIndex((_, n) => traced(rendering, n)), rendering, row, rowDescription, "is needed to make the YAML parse, so it is writing structure, not data", where);
   }
   const difference = firstDifference(expected(skeleton, values), docs);
   if (difference) {
     const n = tokensIn(difference.skeleton)[0] ?? values.findIndex((_, i) => traced(rendering, i));
-    throw blame(n, rendering, row, rowLabel, `changes the YAML where the template writes it unquoted (at ${difference.path}): it would not arrive as one value with its text intact`, where);
+    throw blame(n, rendering, row, rowDescription, `changes the YAML where the template writes it unquoted (at ${difference.path}): it would not arrive as one value with its text intact`, where);
   }
   // Whole unquoted scalars that YAML 1.1 and 1.2 read differently.
   const wholeScalars = new Set<string>();
@@ -178,7 +178,7 @@ export function verifyValuesAreData(rendering: MarkedRendering, docs: unknown[],
       n,
       rendering,
       row,
-      rowLabel,
+      rowDescription,
       `stands unquoted, and YAML 1.1 (what kubectl reads) takes it as ${describeReading(readings.yaml11)} while YAML 1.2 takes it as ${describeReading(readings.yaml12)}`,
       where,
     );

@@ -4,7 +4,8 @@
  * schema does not (pkg/apis/batch/validation/validation.go, pkg/apis/core/validation).
  */
 import { Job } from "kubernetes-models/batch/v1/Job";
-import { isDnsLabel, maxJobNameLength } from "./names";
+import { isDnsLabel } from "../text/dns";
+import { maxJobNameLength } from "./names";
 import { JOBX_PREFIX } from "./labels";
 
 export type JobObject = {

@@ -1,3 +1,5 @@
+import { hash53 } from "../text/hash";
+
 /**
  * The names seen so far in an expansion, kept as 53-bit hashes in typed arrays: a
  * million names cost about 24 MB and nothing for the garbage collector to trace, where a
@@ -5,6 +7,9 @@
  * before returns the row that had it; the caller confirms the collision exactly.
  */
 export class NameSet {
+  /** `hash` is hash53 but for tests, which give one that collides to reach the exact check. */
+  constructor(private readonly hash: (text: string) => number = hash53) {}
+
   private hashes = new Float64Array(1024);
   private rows = new Int32Array(1024);
   private size = 0;
@@ -12,7 +17,7 @@ export class NameSet {
   /** Adds a name; returns the row that added the same hash before, if one did. */
   add(name: string, row: number): number | undefined {
     if ((this.size + 1) * 2 > this.hashes.length) this.grow();
-    const h = hash53(name) + 1; // 0 marks an empty slot
+    const h = this.hash(name) + 1; // 0 marks an empty slot
     const mask = this.hashes.length - 1;
     for (let slot = h % this.hashes.length; ; slot = (slot + 1) & mask) {
       const there = this.hashes[slot];
@@ -39,16 +44,4 @@ export class NameSet {
       this.rows[slot] = old.rows[i] ?? 0;
     });
   }
-}
-
-/** Two 32-bit FNV-1a variants combined into 53 bits (a JavaScript number holds them exactly). */
-export function hash53(text: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }

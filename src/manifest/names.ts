@@ -2,15 +2,9 @@
  * Kubernetes names for Jobs: what is valid, and the deterministic name jobx derives when a
  * template gives none or gives one the API server would refuse.
  */
-import { dnslabel, shortHash } from "../render/filters";
+import { isDnsLabel, MAX_LABEL, toDnsLabel } from "../text/dns";
+import { shortHash } from "../text/hash";
 
-/** RFC 1123 label, as Kubernetes' IsDNS1123Label: lower-case alphanumerics and '-', at most 63. */
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-export const MAX_LABEL = 63;
-
-export function isDnsLabel(name: string): boolean {
-  return name.length <= MAX_LABEL && DNS1123_LABEL.test(name);
-}
 
 /**
  * The longest name a Job may have. The API server adds the Job's name as the
@@ -47,7 +41,7 @@ export function deriveJobName(input: {
     .filter((v) => v === null || typeof v !== "object")
     .map((v) => String(v))
     .join("-");
-  const base = input.given ? dnslabel(input.given) : dnslabel(values ? `${input.group}-${values}` : input.group);
+  const base = input.given ? toDnsLabel(input.given) : toDnsLabel(values ? `${input.group}-${values}` : input.group);
   const room = input.maxLength - HASH_LENGTH - 1;
   const prefix = base.slice(0, room).replace(/-+$/, "");
   return prefix ? `${prefix}-${hash}` : `j${hash}`;

@@ -5,8 +5,9 @@
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import { InputError } from "../errors";
-import { Spans, eachLine, fileAxisOf, lineCount, rowsAxis } from "./axis";
-import { checkKey, quote } from "./keys";
+import { Spans, eachLine, fileAxisOf, lineCount, rowsAxis } from "./reader-kit";
+import { showText } from "../text/show";
+import { checkKey } from "./keys";
 import type { Axis, Entry } from "./product";
 
 /**
@@ -52,7 +53,7 @@ function lazyCsvAxis(text: string, source: string): Axis | undefined {
 function verifyHeader(names: readonly string[], headerWhere: string): void {
   const counts = new Map<string, number>();
   for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
-  const duplicates = [...counts].filter(([, n]) => n > 1).map(([name]) => quote(name));
+  const duplicates = [...counts].filter(([, n]) => n > 1).map(([name]) => showText(name));
   if (duplicates.length > 0) {
     throw new InputError(`the header repeats the column name${duplicates.length > 1 ? "s" : ""} ${duplicates.join(", ")}. Every column needs its own name; rename or remove the repeated column.`, { where: headerWhere });
   }

@@ -2,15 +2,10 @@
  * Parameter files (text already read by the caller) into axes of rows: which format a
  * file is in, then its reader — csv.ts for CSV, structured.ts for YAML, JSON and NDJSON.
  */
-import { UsageError } from "../errors";
 import { parseCsvFile } from "./csv";
-import { quote } from "./keys";
 import type { Axis } from "./product";
 import { parseNdjson, parseStructured } from "./structured";
 import type { FileFormat, ParamFile, Row } from "./types";
-
-
-const FORMATS: readonly FileFormat[] = ["yaml", "json", "csv", "ndjson"];
 
 const EXTENSIONS: Readonly<Record<string, FileFormat>> = {
   ".yaml": "yaml",
@@ -46,14 +41,8 @@ export function sniffFormat(text: string): FileFormat {
   return "yaml";
 }
 
-/** The format a file is read as: forced, else by extension, else by content. */
+/** The format a file is read as: by extension, else by content. */
 export function detectFormat(file: ParamFile): { format: FileFormat; sniffed: boolean } {
-  if (file.format !== undefined) {
-    if (!FORMATS.includes(file.format)) {
-      throw new UsageError(`${displayName(file)}: unknown parameter file format ${quote(String(file.format))}; use one of ${FORMATS.join(", ")}.`);
-    }
-    return { format: file.format, sniffed: false };
-  }
   const dot = file.name.lastIndexOf(".");
   const slash = Math.max(file.name.lastIndexOf("/"), file.name.lastIndexOf("\\"));
   if (dot > slash + 1) {

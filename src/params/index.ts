@@ -14,13 +14,12 @@
 import { InputError, UsageError } from "../errors";
 import { fileAxis } from "./files";
 import { parseParam, parseRange, parseSet, splitList } from "./inline";
-import { checkKey, quote } from "./keys";
+import { showText } from "../text/show";
+import { checkKey } from "./keys";
 import { listAxis, productRows, zipAxes, type Axis, type Entry } from "./product";
 import type { ParamSpec, Row, RowPlan } from "./types";
 
 export type { ParamFile, ParamSpec, Row, RowPlan } from "./types";
-export { escapeListItem, MAX_RANGE_VALUES } from "./inline";
-export { detectFormat, sniffFormat } from "./files";
 
 /** More rows than this is a mistake (a product of two big files, say), not a batch to submit. */
 export const MAX_ROWS = 100_000_000;
@@ -49,7 +48,7 @@ function inlineAxes(spec: ParamSpec): Axis[] {
     const earlier = given.get(key);
     if (earlier !== undefined) {
       throw new UsageError(
-        `--param ${key} is given twice (${quote(earlier)} and ${quote(text)}). Put all its values in one flag, like --param ${key}=${earlier.slice(key.length + 1)},${text.slice(key.length + 1)}`,
+        `--param ${key} is given twice (${showText(earlier)} and ${showText(text)}). Put all its values in one flag, like --param ${key}=${earlier.slice(key.length + 1)},${text.slice(key.length + 1)}`,
       );
     }
     given.set(key, text);
@@ -61,7 +60,7 @@ function inlineAxes(spec: ParamSpec): Axis[] {
     const key = axis.keys[0] ?? "";
     const earlier = ranges.get(key);
     if (earlier !== undefined) {
-      throw new UsageError(`--range ${key} is given twice (${quote(earlier)} and ${quote(text)}). Keep one, or give the second range another name.`);
+      throw new UsageError(`--range ${key} is given twice (${showText(earlier)} and ${showText(text)}). Keep one, or give the second range another name.`);
     }
     ranges.set(key, text);
     axes.push(axis);
@@ -139,7 +138,7 @@ export function planRows(spec: ParamSpec): RowPlan {
     const { key, value } = parseSet(text);
     const earlier = setText.get(key);
     if (earlier !== undefined) {
-      throw new UsageError(`--set ${key} is given twice (${quote(earlier)} and ${quote(text)}). Keep the one you mean.`);
+      throw new UsageError(`--set ${key} is given twice (${showText(earlier)} and ${showText(text)}). Keep the one you mean.`);
     }
     setText.set(key, text);
     constants.push([key, value]);

@@ -4,7 +4,7 @@
  * sees which of several repeated flags is wrong.
  */
 import { UsageError } from "../errors";
-import { quote } from "./keys";
+import { showText } from "../text/show";
 
 /** Ranges longer than this are almost certainly a typo (an extra zero) and would take ages. */
 export const MAX_RANGE_VALUES = 10_000_000;
@@ -36,7 +36,7 @@ export function splitList(text: string, flag: string): string[] {
   if (empty !== -1) {
     const what = values.length === 1 ? "the list is empty" : `value ${empty + 1} of ${values.length} is empty`;
     throw new UsageError(
-      `${flag} ${quote(text)}: ${what}. Remove the extra comma (a doubled, leading or trailing one); to put a comma inside a value write \\, as in a\\,b.`,
+      `${flag} ${showText(text)}: ${what}. Remove the extra comma (a doubled, leading or trailing one); to put a comma inside a value write \\, as in a\\,b.`,
     );
   }
   return values;
@@ -51,11 +51,11 @@ export function escapeListItem(value: string): string {
 export function splitAssignment(text: string, flag: string, form: string, example: string): { key: string; rest: string } {
   const at = text.indexOf("=");
   if (at === -1) {
-    throw new UsageError(`${flag} ${quote(text)}: missing "=". Write ${flag} ${form}, for example ${flag} ${example}.`);
+    throw new UsageError(`${flag} ${showText(text)}: missing "=". Write ${flag} ${form}, for example ${flag} ${example}.`);
   }
   const key = text.slice(0, at);
   if (key === "") {
-    throw new UsageError(`${flag} ${quote(text)}: the name before "=" is empty. Write ${flag} ${form}, for example ${flag} ${example}.`);
+    throw new UsageError(`${flag} ${showText(text)}: the name before "=" is empty. Write ${flag} ${form}, for example ${flag} ${example}.`);
   }
   return { key, rest: text.slice(at + 1) };
 }
@@ -98,29 +98,29 @@ export function parseRange(text: string): ParsedRange {
   const match = RANGE.exec(rest.trim());
   if (!match) {
     throw new UsageError(
-      `${flag} ${quote(rest)}: expected START..END or START..END:STEP with whole numbers, for example --range ${key}=0..9 or --range ${key}=0..100:10 (END is included).`,
+      `${flag} ${showText(rest)}: expected START..END or START..END:STEP with whole numbers, for example --range ${key}=0..9 or --range ${key}=0..100:10 (END is included).`,
     );
   }
   const [start, end] = [Number(match[1]), Number(match[2])];
   const step = match[3] === undefined ? (end < start ? -1 : 1) : Number(match[3]);
   for (const n of [start, end, step]) {
     if (!Number.isSafeInteger(n)) {
-      throw new UsageError(`${flag} ${quote(rest)}: ${n} is too large; use numbers between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}.`);
+      throw new UsageError(`${flag} ${showText(rest)}: ${n} is too large; use numbers between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}.`);
     }
   }
   if (step === 0) {
-    throw new UsageError(`${flag} ${quote(rest)}: the step is 0, so the range would never end. Use a step like 1 or -1.`);
+    throw new UsageError(`${flag} ${showText(rest)}: the step is 0, so the range would never end. Use a step like 1 or -1.`);
   }
   if ((end > start && step < 0) || (end < start && step > 0)) {
     const fixed = `${start}..${end}:${-step}`;
     throw new UsageError(
-      `${flag} ${quote(rest)}: a step of ${step} never gets from ${start} to ${end}. Use --range ${key}=${fixed}, or swap START and END.`,
+      `${flag} ${showText(rest)}: a step of ${step} never gets from ${start} to ${end}. Use --range ${key}=${fixed}, or swap START and END.`,
     );
   }
   const count = Math.floor((end - start) / step) + 1;
   if (count > MAX_RANGE_VALUES) {
     throw new UsageError(
-      `${flag} ${quote(rest)}: that is ${count} values, more than the limit of ${MAX_RANGE_VALUES}. Check START and END for a typo, or use a larger STEP.`,
+      `${flag} ${showText(rest)}: that is ${count} values, more than the limit of ${MAX_RANGE_VALUES}. Check START and END for a typo, or use a larger STEP.`,
     );
   }
   return { key, start, end, step, count };

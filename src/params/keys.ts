@@ -27,8 +27,3 @@ export function checkKey(key: string, where: string): void {
     );
   }
 }
-
-/** Shows a user's text in a message with its edges and invisible characters visible. */
-export function quote(text: string): string {
-  return JSON.stringify(text);
-}

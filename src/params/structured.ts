@@ -5,8 +5,8 @@
  */
 import { loadAll } from "js-yaml";
 import { InputError } from "../errors";
-import { FileKeys, Spans, eachLine, fileAxisOf, lineCount, rowsAxis } from "./axis";
-import { quote } from "./keys";
+import { FileKeys, Spans, eachLine, fileAxisOf, lineCount, rowsAxis } from "./reader-kit";
+import { showText } from "../text/show";
 import type { Axis, Entry } from "./product";
 import type { FileFormat } from "./types";
 
@@ -40,7 +40,7 @@ function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a single object";
-  if (typeof value === "string") return `the text ${quote(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === "string") return `the text ${showText(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
   return `a ${typeof value} (${String(value)})`;
 }
 
@@ -219,7 +219,7 @@ function parseJsonLine(line: string, source: string, index: number, where: strin
   }
   const duplicate = duplicateJsonKey(line);
   if (duplicate !== undefined) {
-    throw new InputError(`not valid JSON: duplicated mapping key ${quote(duplicate)}. Each key may appear once per row; remove or rename the repeated one.`, { where });
+    throw new InputError(`not valid JSON: duplicated mapping key ${showText(duplicate)}. Each key may appear once per row; remove or rename the repeated one.`, { where });
   }
   return value;
 }
@@ -237,7 +237,7 @@ export function parseNdjson(text: string, source: string): Axis {
     if (line.trim() === "") return;
     const where = `${source} line ${lineNumber}`;
     if (!line.trimStart().startsWith("{")) {
-      throw new InputError(`expected one JSON object per line, like {"name": "a", "size": 1}, got ${quote(line.length > 40 ? `${line.slice(0, 40)}...` : line)}.`, { where });
+      throw new InputError(`expected one JSON object per line, like {"name": "a", "size": 1}, got ${showText(line.length > 40 ? `${line.slice(0, 40)}...` : line)}.`, { where });
     }
     const value = parseJsonLine(line, source, lineNumber - 1, where);
     if (value === null || typeof value !== "object" || Array.isArray(value)) {

@@ -8,11 +8,9 @@ export type Row = Record<string, unknown>;
 
 /** A parameter file already read by the caller. */
 export interface ParamFile {
-  /** What the user typed (a path, or "-" for stdin); used in messages and for the format. */
+  /** What the user typed (a path, or "-" for stdin); used in messages and, by its extension, for the format. */
   name: string;
   text: string;
-  /** Forced format; otherwise chosen by extension, then by content. */
-  format?: "yaml" | "json" | "csv" | "ndjson";
 }
 
 /** Everything the command line said about parameters, as raw strings. */
@@ -42,4 +40,5 @@ export interface RowPlan {
   rows(): Iterable<Row>;
 }
 
-export type FileFormat = NonNullable<ParamFile["format"]>;
+/** How a parameter file is read: by its extension, else by its content. */
+export type FileFormat = "yaml" | "json" | "csv" | "ndjson";

@@ -2,8 +2,9 @@
  * jobx's template filters: what Kubernetes manifests need and nunjucks lacks or gets
  * wrong next to Jinja2. Each is a plain function so it can be tested on its own.
  */
-import { createHash } from "node:crypto";
 import { dump } from "js-yaml";
+import { toDnsLabel } from "../text/dns";
+import { yamlDoubleQuoted } from "../text/yaml-string";
 
 /** nunjucks passes keyword arguments as a trailing object marked `__keywords`. */
 type Kwargs = Record<string, unknown> & { __keywords: true };
@@ -83,12 +84,6 @@ export function tojson(value: unknown, ...args: unknown[]): string {
   return walk(value, 0);
 }
 
-// Characters a YAML double-quoted scalar must not carry raw: C0/C1 controls, DEL, the
-// BOM, non-characters, and U+0085/U+2028/U+2029, which YAML 1.1 (kubectl's reader)
-// takes as line breaks where YAML 1.2 does not.
-// eslint-disable-next-line no-control-regex
-const YAML_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
-
 /**
  * A YAML-safe `quote`: the value as one double-quoted scalar that reads back as the same
  * string under YAML 1.1 and 1.2, whatever it contains. Unlike `tojson` it keeps
@@ -98,8 +93,7 @@ export function quote(value: unknown): string {
   if (value !== null && typeof value === "object") {
     throw new Error("quote takes a string, number or boolean; use tojson for lists and maps");
   }
-  const s = value === undefined || value === null ? "" : String(value);
-  return JSON.stringify(s).replace(YAML_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return yamlDoubleQuoted(value === undefined || value === null ? "" : String(value));
 }
 
 /**
@@ -144,11 +138,6 @@ export function b64decode(value: unknown): string {
   return Buffer.from(String(value ?? ""), "base64").toString("utf8");
 }
 
-/** A short, stable hex digest, used to keep cut or sanitised names distinct. */
-export function shortHash(text: string, length = 8): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, length);
-}
-
 /**
  * `dnslabel(max=63)`: any value as a fragment usable in a DNS-1123 label (and so in a Job
  * name): lower case, accents folded, every run of other characters turned into one `-`,
@@ -157,16 +146,7 @@ export function shortHash(text: string, length = 8): string {
  */
 export function dnslabel(value: unknown, ...args: unknown[]): string {
   const { max = 63 } = bindArgs(["max"], args);
-  const limit = Math.max(1, Math.min(63, Number(max)));
-  const text = value === undefined || value === null ? "" : String(value);
-  let label = text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  if (!label) label = `x${shortHash(text, Math.min(8, limit - 1))}`;
-  return label.slice(0, limit).replace(/-+$/, "");
+  return toDnsLabel(value === undefined || value === null ? "" : String(value), Number(max));
 }
 
 /**

@@ -33,14 +33,14 @@ export interface MarkedRendering {
 }
 
 /** How messages name the row being rendered ("row 3 (item=apple)"), or a function that makes it when a message needs it. */
-export type RowLabel = string | (() => string);
+export type RowDescription = string | (() => string);
 
 export interface CompiledTemplate {
   readonly name: string;
-  /** Renders one row. `rowLabel` says in messages which row failed. */
-  render(context: Record<string, unknown>, rowLabel: RowLabel): string;
+  /** Renders one row. `rowDescription` says in messages which row failed. */
+  render(context: Record<string, unknown>, rowDescription: RowDescription): string;
   /** Renders one row, marking every `{{ … }}` result. */
-  renderMarked(context: Record<string, unknown>, rowLabel: RowLabel): MarkedRendering;
+  renderMarked(context: Record<string, unknown>, rowDescription: RowDescription): MarkedRendering;
 }
 
 /** Filters whose output is YAML syntax written on purpose. */
@@ -130,13 +130,13 @@ export function compileTemplate(source: TemplateSource): CompiledTemplate {
     const parsed = parseNunjucksError(err as NunjucksError);
     throw new InputError(`template syntax error: ${parsed.message}`, { where: where(source.name, parsed.line, parsed.column) });
   }
-  const render = (context: Record<string, unknown>, label: RowLabel): string => {
+  const render = (context: Record<string, unknown>, label: RowDescription): string => {
     takeUndefinedOutput();
     takeUndefinedFilterInput();
     try {
       return template.render(context);
     } catch (err) {
-      const rowLabel = typeof label === "string" ? label : label();
+      const rowDescription = typeof label === "string" ? label : label();
       const undefinedAt = takeUndefinedOutput();
       const parsed = parseNunjucksError(err as NunjucksError);
       const filterAt = takeUndefinedFilterInput() && parsed.line !== undefined ? { line: parsed.line, column: parsed.column ?? 1 } : undefined;
@@ -145,21 +145,21 @@ export function compileTemplate(source: TemplateSource): CompiledTemplate {
         const column = undefinedAt ? undefinedAt.colno + 1 : (filterAt?.column ?? 1);
         const expr = expressionAt(text, line, column);
         throw new InputError(
-          `${expr ?? "a value"} is undefined in ${rowLabel}. ` +
+          `${expr ?? "a value"} is undefined in ${rowDescription}. ` +
             "Pass it as a parameter (--param, --set, --params FILE), fix its spelling, or give a fallback: {{ name | default('…') }}",
           { where: where(source.name, line, column) },
         );
       }
-      throw new InputError(`${parsed.message} (rendering ${rowLabel})`, { where: where(source.name, parsed.line, parsed.column) });
+      throw new InputError(`${parsed.message} (rendering ${rowDescription})`, { where: where(source.name, parsed.line, parsed.column) });
     }
   };
   return {
     name: source.name,
     render,
-    renderMarked(context, rowLabel) {
+    renderMarked(context, rowDescription) {
       startRecording();
       try {
-        const marked = render(context, rowLabel);
+        const marked = render(context, rowDescription);
         const { values, safe } = stopRecording();
         return { marked, values, safe };
       } finally {

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Timeline } from "../../src/group/timeline-types";
-import { displayWidth } from "../../src/ui/timeline";
+import { displayWidth } from "../../src/ui/timeline-drawing";
 import type { FakeCluster } from "../fake-cluster/index";
 import { behaviourTemplate, jobxAsync, tempDir, useCluster } from "./helpers";
 

@@ -1,6 +1,6 @@
 /** Hand-built Jobs and pods for the timeline tests: times in seconds from T0. */
 import type { JobLike } from "../../src/group/member";
-import type { PodLike, TimelineInput } from "../../src/group/timeline";
+import type { PodLike, TimelineInput } from "../../src/group/timeline-model";
 
 export const T0 = Date.parse("2026-01-01T00:00:00Z");
 export const at = (s: number): string => new Date(T0 + s * 1000).toISOString().replace(".000Z", "Z");

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildTimeline, concurrencySeries, percentile, podTimes, shortDuration, stats, type TimelineInput } from "../../src/group/timeline";
+import { buildTimeline, concurrencySeries, percentile, podTimes, shortDuration, stats, type TimelineInput } from "../../src/group/timeline-model";
 import { T0, job, mixedInput, pod, wavesInput, done } from "./timeline-fixtures";
 
 const s = (n: number) => n * 1000;

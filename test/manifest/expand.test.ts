@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ANNOTATION, LABEL } from "../../src/manifest/labels";
-import { ONCE, expand, inputErrorOf, jobTemplate } from "./helpers";
+import { expandJobs } from "../../src/manifest/expand";
+import { compileTemplate } from "../../src/render/template";
+import { ONCE, expand, inputErrorOf, jobTemplate, planOf } from "./helpers";
 
 describe("group labels and parameters", () => {
   it("labels the Job and its pod template and records the row", () => {
@@ -98,6 +100,16 @@ describe("names", () => {
     const name = "a".repeat(62);
     const [job] = expand(jobTemplate({ name, spec: "  completionMode: Indexed\n  completions: 100" }), [{ item: "x" }]);
     expect(job?.metadata.name?.length).toBeLessThanOrEqual(63 - "-99".length);
+  });
+
+  it("tells two names that share a hash apart by rendering the earlier row again", () => {
+    // Every name gets the same hash, so each row after the first reaches the exact check.
+    const template = compileTemplate({ name: "t.yaml.njk", text: jobTemplate() });
+    const rows = [{ item: "a" }, { item: "b" }, { item: "c" }];
+    const expanded = [...expandJobs({ template, plan: planOf(rows), group: "g", nameHash: () => 7 })];
+    expect(expanded.flatMap((r) => r.jobs.map((j) => j.metadata.name))).toEqual(["j-a", "j-b", "j-c"]);
+    const same = [...rows, { item: "b" }];
+    expect(inputErrorOf(() => [...expandJobs({ template, plan: planOf(same), group: "g", nameHash: () => 7 })])).toContain("row 3 (item=b) is named j-b, like row 1");
   });
 
   it("refuses two rows that end with the same name, before anything is returned", () => {

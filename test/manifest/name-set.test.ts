@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { hash53, NameSet } from "../../src/manifest/name-set";
+import { NameSet } from "../../src/manifest/name-set";
+import { hash53 } from "../../src/text/hash";
 
 describe("NameSet", () => {
   it("returns the row that added a name before, across growth", () => {

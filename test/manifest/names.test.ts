@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { deriveJobName, isDnsLabel, isValidJobName, maxJobNameLength } from "../../src/manifest/names";
+import { deriveJobName, isValidJobName, maxJobNameLength } from "../../src/manifest/names";
+import { isDnsLabel } from "../../src/text/dns";
 
 const row = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.oneof(fc.string({ unit: "grapheme" }), fc.integer(), fc.boolean()), { maxKeys: 4 });
 const input = fc.record({

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { InputError, UsageError } from "../../src/errors";
+import { InputError } from "../../src/errors";
 import { detectFormat, fileRows, sniffFormat } from "../../src/params/files";
 import { duplicateJsonKey } from "../../src/params/structured";
-import type { ParamFile } from "../../src/params/types";
 import { expectError, file } from "./helpers";
 
 describe("format detection", () => {
@@ -16,14 +15,6 @@ describe("format detection", () => {
     ["rows.jsonl", "ndjson"],
   ] as const)("%s is read as %s by its extension, whatever it holds", (name, format) => {
     expect(detectFormat(file(name, "a,b\n1,2"))).toEqual({ format, sniffed: false });
-  });
-
-  it("a forced format beats the extension", () => {
-    expect(detectFormat(file("rows.csv", "- a: 1", "yaml"))).toEqual({ format: "yaml", sniffed: false });
-  });
-
-  it("refuses an unknown forced format", () => {
-    expectError(() => detectFormat({ name: "x", text: "", format: "toml" } as unknown as ParamFile), UsageError, ["x", '"toml"', "yaml, json, csv, ndjson"]);
   });
 
   it.each([

@@ -11,8 +11,8 @@ export function rowsOf(parts: Partial<ParamSpec>): Row[] {
   return [...planRows(spec(parts)).rows()];
 }
 
-export function file(name: string, text: string, format?: ParamFile["format"]): ParamFile {
-  return format === undefined ? { name, text } : { name, text, format };
+export function file(name: string, text: string): ParamFile {
+  return { name, text };
 }
 
 /** Asserts that `run` throws the given jobx error whose message contains every fragment. */

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildTimeline } from "../../src/group/timeline";
+import { buildTimeline } from "../../src/group/timeline-model";
 import { htmlReport } from "../../src/report/html";
 import { jsonReport } from "../../src/report/json";
 import { junitReport } from "../../src/report/junit";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildTimeline, type TimelineInput } from "../../src/group/timeline";
-import { displayWidth, drawTimeline, fitText } from "../../src/ui/timeline";
+import { buildTimeline, type TimelineInput } from "../../src/group/timeline-model";
+import { displayWidth, drawTimeline, fitText } from "../../src/ui/timeline-drawing";
 import { mixedInput, wavesInput } from "../group/timeline-fixtures";
 
 const captured = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/timeline/${name}.json`, import.meta.url), "utf8")) as TimelineInput;

@@ -5,7 +5,7 @@
  * the figures and hints. Returns a string; every line fits the width given.
  */
 import { Chalk } from "chalk";
-import { barEnd, itemLabel, shortDuration } from "../group/timeline";
+import { barEnd, itemLabel, shortDuration } from "../group/timeline-model";
 import type { MemberSummary, PodBar, Stats, Timeline } from "../group/timeline-types";
 
 export interface DrawOptions {
@@ -268,7 +268,7 @@ function rowsOf(timeline: Timeline): Row[] {
   return rows;
 }
 
-function rowLabel(row: Row, width: number): string {
+function barRowLabel(row: Row, width: number): string {
   const suffixWidth = displayWidth(row.suffix);
   if (suffixWidth >= width) return fitText(row.suffix.trim(), width);
   return fitText(row.label, width - suffixWidth) + row.suffix;
@@ -451,7 +451,7 @@ export function drawTimeline(timeline: Timeline, width: number, options: DrawOpt
     const axis: Axis = { from: timeline.from, span, columns: Math.max(4, w - labelWidth - 1 - markerWidth) };
     const shown = options.limit !== undefined && options.limit >= 0 ? rows.slice(0, options.limit) : rows;
     lines.push(...axisLines(axis, "ITEM", labelWidth + 1, markerWidth, false));
-    for (const row of shown) lines.push([{ text: `${padTo(rowLabel(row, labelWidth), labelWidth)} ` }, ...barLine(row, axis, markerWidth, timeline)]);
+    for (const row of shown) lines.push([{ text: `${padTo(barRowLabel(row, labelWidth), labelWidth)} ` }, ...barLine(row, axis, markerWidth, timeline)]);
     if (shown.length < rows.length) {
       lines.push(...wrap(`… ${rows.length - shown.length} more ${rows.length - shown.length === 1 ? "row" : "rows"} not shown (--limit ${options.limit}); --compact draws every pod as concurrency over time`, w, "  ", "dim"));
     }
