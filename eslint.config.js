@@ -1,6 +1,8 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+const PROCESSES = ["execa", "node:child_process", "child_process"];
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/", "test-artifacts/", ".tmp/"] },
   js.configs.recommended,
@@ -19,23 +21,47 @@ export default tseslint.config(
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly", __dirname: "readonly" } },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
+  // Boundary rules (docs/DESIGN.md). In a flat config a later no-restricted-imports for
+  // the same files replaces an earlier one, so each block lists everything its files may
+  // not import, and no two blocks match the same file.
   {
-    // Boundary rule: only src/kube starts processes.
+    // Only src/kube/run.ts starts processes.
     files: ["src/**"],
-    ignores: ["src/kube/**"],
+    ignores: ["src/kube/**", "src/commands/**", "src/lifecycle/**", "src/text/**", "src/params/**", "src/render/**", "src/manifest/**", "src/group/**", "src/report/**", "src/lint/**"],
     rules: {
-      "no-restricted-imports": ["error", { paths: ["execa", "node:child_process", "child_process"] }],
+      "no-restricted-imports": ["error", { paths: PROCESSES }],
     },
   },
   {
-    // Boundary rule: the pure core does no I/O (see docs/DESIGN.md). After the rule
-    // above: a later block's no-restricted-imports replaces an earlier one's.
-    files: ["src/text/**", "src/params/**", "src/render/**", "src/manifest/**", "src/group/**", "src/report/**"],
+    // The adapter to kubectl: it knows nothing of the workflows, the commands or the terminal.
+    files: ["src/kube/**"],
+    ignores: ["src/kube/run.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: PROCESSES, patterns: ["../lifecycle/*", "../commands/*", "../cli/*", "../ui/*"] }],
+    },
+  },
+  {
+    // The workflows reach kubectl only through the seam a session carries, never a command or the CLI.
+    files: ["src/lifecycle/**"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: PROCESSES, patterns: ["../commands/*", "../cli/*", "../kube/run"] }],
+    },
+  },
+  {
+    // Commands are thin: flags → options → one workflow → print. They do not import each
+    // other, nor reach kubectl or the kube layer themselves.
+    files: ["src/commands/**"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: PROCESSES, patterns: ["./*", "../kube/*", "../cli/program", "../cli/main"] }],
+    },
+  },
+  {
+    // The pure core does no I/O and reaches into none of the layers that do.
+    files: ["src/text/**", "src/params/**", "src/render/**", "src/manifest/**", "src/group/**", "src/report/**", "src/lint/**"],
     rules: {
       "no-restricted-imports": ["error", {
-        paths: ["fs", "node:fs", "node:fs/promises", "node:child_process", "child_process", "execa", "chalk", "node:process"],
-        // Nor does it reach into the layers that do.
-        patterns: ["../io/*", "../kube/*", "../commands/*", "../ui/*", "../cli"],
+        paths: [...PROCESSES, "fs", "node:fs", "node:fs/promises", "chalk", "node:process"],
+        patterns: ["../io/*", "../kube/*", "../commands/*", "../ui/*", "../cli/*", "../lifecycle/*"],
       }],
       "no-restricted-globals": ["error", "process"],
     },

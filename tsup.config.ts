@@ -7,7 +7,7 @@ const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { versio
 // installed beside it); commands are split into lazily loaded chunks so that
 // `jobx --version` does not pay for nunjucks, js-yaml or kubernetes-models.
 export default defineConfig({
-  entry: { cli: "src/cli.ts" },
+  entry: { cli: "src/cli/main.ts" },
   format: ["esm"],
   target: "node20",
   platform: "node",

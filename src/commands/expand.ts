@@ -1,59 +1,16 @@
 /** `jobx expand`: gather the template and parameters, run the pure expansion, write the output. */
 import { InputError, UsageError } from "../errors";
-import { readParamFiles, readStdinOnce } from "../io/inputs";
 import { OutDirSink, StdoutSink } from "../io/output";
-import { readTemplate, templateBaseName } from "../io/templates";
-import { defaultGroupName } from "../group/default-name";
 import { expandJobs, renderRows } from "../manifest/expand";
-import { isDnsLabel, toDnsLabel } from "../text/dns";
 import { dumpDocument } from "../manifest/yaml";
-import { planRows } from "../params/index";
-import type { ParamSpec } from "../params/types";
-import { compileTemplate } from "../render/template";
+import { prepareExpansion, type ParamOptions } from "../lifecycle/expansion";
 import { formatNote, formatWarning } from "../ui/errors";
 
-export interface ExpandOptions {
-  items: string[];
-  param: string[];
-  range: string[];
-  zip: boolean;
-  params: string[];
-  set: string[];
-  group?: string;
+export interface ExpandOptions extends ParamOptions {
   output: "yaml" | "json";
   outDir?: string;
   raw: boolean;
   quiet: boolean;
-}
-
-function verifyGroupName(group: string): void {
-  if (!isDnsLabel(group)) {
-    throw new UsageError(
-      `--group ${JSON.stringify(group)} is not a valid group name: it must be a DNS-1123 label (lower-case letters, digits and '-', at most 63). Try --group ${toDnsLabel(group)}`,
-    );
-  }
-}
-
-export type ParamOptions = Pick<ExpandOptions, "items" | "param" | "range" | "zip" | "params" | "set" | "group">;
-
-/** Everything an expansion needs, from the command line: shared by expand and apply. */
-export function prepareExpansion(templateArg: string, options: ParamOptions) {
-  if (options.group !== undefined) verifyGroupName(options.group);
-
-  const source = readTemplate(templateArg, () => readStdinOnce("the template '-'"));
-  const spec: ParamSpec = {
-    items: options.items,
-    params: options.param,
-    ranges: options.range,
-    zip: options.zip,
-    files: readParamFiles(options.params),
-    sets: options.set,
-  };
-  const plan = planRows(spec);
-  const template = compileTemplate(source);
-  const group = options.group ?? defaultGroupName(templateBaseName(source.name.replace(/^builtin:/, "")), source.text, spec);
-  const warn = (message: string) => process.stderr.write(formatWarning(message));
-  return { source, spec, group, input: { template, plan, group, onWarning: warn } };
 }
 
 export async function runExpand(templateArg: string, options: ExpandOptions): Promise<void> {
@@ -63,7 +20,7 @@ export async function runExpand(templateArg: string, options: ExpandOptions): Pr
   if (options.outDir !== undefined && options.output !== "yaml") {
     throw new UsageError("--out-dir writes YAML files; drop -o json, or drop --out-dir to get a JSON List on stdout");
   }
-  const { group, input } = prepareExpansion(templateArg, options);
+  const { group, input } = prepareExpansion(templateArg, options, (message) => process.stderr.write(formatWarning(message)));
 
   if (options.outDir !== undefined) {
     const sink = new OutDirSink(options.outDir);

@@ -96,7 +96,7 @@ const FAILURE_REASONS = new Set(["BackoffLimitExceeded", "DeadlineExceeded", "Po
  * The outcome of a Job that is gone (say, removed by ttlSecondsAfterFinished), from the
  * events the Job controller left behind; undefined when there are none.
  */
-export function outcomeFromEvents(name: string, events: EventLike[]): Pick<MemberState, "outcome" | "reason" | "message" | "finishTime"> | undefined {
+export function outcomeFromEvents(name: string, events: readonly EventLike[]): Pick<MemberState, "outcome" | "reason" | "message" | "finishTime"> | undefined {
   const time = (e: EventLike) => e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp ?? "";
   const terminal = events
     .filter((e) => e.involvedObject?.kind === "Job" && e.involvedObject.name === name && (e.reason === "Completed" || FAILURE_REASONS.has(e.reason ?? "")))

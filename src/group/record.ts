@@ -54,10 +54,15 @@ export function recordDataSize(cm: ConfigMapObject): number {
   return Object.entries(cm.data).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v), 0);
 }
 
-/** Reads a record back; undefined when the ConfigMap is not a jobx group record. */
-export function parseRecord(cm: { metadata?: { labels?: Record<string, string> }; data?: Record<string, string> }): GroupRecord | undefined {
+/** Whether a ConfigMap carries a group record's labels (of `group`, when given). */
+export function isRecordObject(cm: { metadata?: { labels?: Record<string, string> } }, group?: string): boolean {
   const labels = cm.metadata?.labels ?? {};
-  if (labels[LABEL.managedBy] !== MANAGED_BY || labels[RECORD_LABEL] !== "true") return undefined;
+  return labels[LABEL.managedBy] === MANAGED_BY && labels[RECORD_LABEL] === "true" && (group === undefined || labels[LABEL.group] === group);
+}
+
+/** Reads a record back; undefined when the ConfigMap is not a jobx group record (of `group`, when given). */
+export function parseRecord(cm: { metadata?: { labels?: Record<string, string> }; data?: Record<string, string> }, group?: string): GroupRecord | undefined {
+  if (!isRecordObject(cm, group)) return undefined;
   try {
     const about = JSON.parse(cm.data?.["group.json"] ?? "") as Omit<GroupRecord, "members">;
     const rows = JSON.parse(cm.data?.["members.json"] ?? "[]") as [string, number, Record<string, unknown>][];

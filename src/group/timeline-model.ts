@@ -154,9 +154,9 @@ export function podTimes(pod: PodLike, fallbackCreated: number): PodTimes {
   return { ...base, deleted, outcome: started !== undefined ? "running" : "pending" };
 }
 
-/** When a bar ends: finished, else deleted, else it is still open at `now`. */
-export function barEnd(bar: Pick<PodBar, "finished" | "deleted">, now: number): number {
-  return bar.finished ?? bar.deleted ?? now;
+/** When a pod stopped occupying the cluster (finished, else deleted); undefined while it still does. */
+export function barEnd(bar: Pick<PodBar, "finished" | "deleted">): number | undefined {
+  return bar.finished ?? bar.deleted;
 }
 
 function isPodLike(value: unknown): value is PodLike {
@@ -180,7 +180,7 @@ function memberParallelism(job: JobLike | undefined): number {
 export function concurrencySeries(bars: PodBar[], from: number, to: number): Timeline["concurrency"] {
   const events: { at: number; running: number; pending: number }[] = [];
   for (const bar of bars) {
-    const end = Math.max(bar.created, barEnd(bar, to));
+    const end = Math.max(bar.created, (barEnd(bar) ?? to));
     const start = bar.started === undefined ? end : Math.min(Math.max(bar.started, bar.created), end);
     if (start > bar.created) events.push({ at: bar.created, running: 0, pending: 1 }, { at: start, running: 0, pending: -1 });
     if (end > start) events.push({ at: start, running: 1, pending: 0 }, { at: end, running: -1, pending: 0 });
@@ -209,12 +209,6 @@ function memberPeakActive(bars: PodBar[], to: number): number {
   let peak = 0;
   for (const step of concurrencySeries(bars, minOf(bars.map((b) => b.created)) ?? to, to)) peak = Math.max(peak, step.running + step.pending);
   return peak;
-}
-
-function itemOf(params: Record<string, unknown>): string {
-  return Object.entries(params)
-    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
-    .join(" ");
 }
 
 export function buildTimeline(input: TimelineInput): Timeline {
@@ -260,7 +254,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
     summaries.push(memberSummary(name, index, params, job, pods.length));
   });
 
-  const ends = bars.map((b) => barEnd(b, now));
+  const ends = bars.map((b) => (barEnd(b) ?? now));
   const running = summaries.some((m) => m.outcome === "running" || m.outcome === "pending") || bars.some((b) => b.outcome === "running" || b.outcome === "pending");
   const from = minOf(bars.map((b) => b.created)) ?? minOf(summaries.map((m) => m.startTime)) ?? now;
   const to = running ? Math.max(now, from) : Math.max(from, maxOf(ends) ?? from);
@@ -315,7 +309,7 @@ function figuresOf(bars: PodBar[], members: MemberSummary[], jobs: Map<string, J
   let runTotal = 0;
   let longestPod = 0;
   for (const bar of bars) {
-    const end = Math.max(bar.created, barEnd(bar, to));
+    const end = Math.max(bar.created, (barEnd(bar) ?? to));
     const start = bar.started === undefined ? end : Math.min(Math.max(bar.started, bar.created), end);
     coldTotal += start - bar.created;
     runTotal += end - start;
@@ -380,7 +374,13 @@ function figuresOf(bars: PodBar[], members: MemberSummary[], jobs: Map<string, J
   };
 }
 
-/** "item=a size=2": the member's parameters on one line, for labels and reports. */
-export function itemLabel(params: Record<string, unknown>): string {
-  return itemOf(params).replace(/\s+/g, " ");
+/** Tick steps for a time axis, in ms: 1, 2, 5 × powers of ten, then seconds, minutes and hours people read at a glance. */
+const TICK_STEPS_MS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000,
+  21_600_000, 43_200_000, 86_400_000,
+];
+
+/** The smallest tick step that puts at most `most` ticks on an axis `spanMs` long (whole days past the table). */
+export function tickStep(spanMs: number, most: number): number {
+  return TICK_STEPS_MS.find((s) => spanMs / s <= most) ?? Math.ceil(spanMs / most / 86_400_000) * 86_400_000;
 }

@@ -1,10 +1,13 @@
 /**
- * Follows a group through watch events and decides when the answer is known.
- * Pure: it is fed `{type, object}` events (as `kubectl get -w --output-watch-events`
- * prints them) and snapshots of full lists, and says what it knows.
+ * Follows a group through watch events and full lists, and says what it knows. Pure: it
+ * is fed `{type, object}` events (as `kubectl get -w --output-watch-events` prints them),
+ * snapshots of full lists and the Job controller's events; the group's state comes from
+ * the one rule in outcome.ts.
  */
+import { EXIT, type ExitCode } from "../errors";
 import type { GroupRecord, Member } from "./record";
 import { isFinished, memberState, outcomeFromEvents, type EventLike, type JobLike, type MemberState, type Outcome } from "./member";
+import { countOutcomes, groupOutcome, type GroupCounts, type GroupOutcome } from "./outcome";
 
 export interface WatchEvent {
   type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -17,28 +20,11 @@ export interface TrackedMember extends MemberState {
   seen: boolean;
 }
 
-export const WAIT_EXIT = {
-  succeeded: 0,
-  failed: 1,
-  timeout: 3,
-  vanished: 4,
-} as const;
-
+/** How waiting ended: the group finished (succeeded, failed, incomplete), or the timeout came first. */
 export interface Verdict {
-  code: number;
-  kind: keyof typeof WAIT_EXIT;
+  code: ExitCode;
+  kind: "succeeded" | "failed" | "incomplete" | "timeout";
   summary: string;
-}
-
-export interface GroupCounts {
-  total: number;
-  succeeded: number;
-  failed: number;
-  running: number;
-  pending: number;
-  suspended: number;
-  missing: number;
-  vanished: number;
 }
 
 function emptyState(member: Member, outcome: Outcome): TrackedMember {
@@ -54,7 +40,7 @@ export class GroupTracker {
   }
 
   /** A full list of the group's Jobs (the first answer of a watch, or a re-list after a restart). */
-  applyList(jobs: JobLike[]): void {
+  applyList(jobs: readonly JobLike[]): void {
     const present = new Set<string>();
     for (const job of jobs) {
       present.add(job.metadata.name);
@@ -84,20 +70,19 @@ export class GroupTracker {
     return JSON.stringify(this.members.get(tracked.member.name)) !== before;
   }
 
+  /** Whether some members are not in the cluster, so the Job controller's events may tell their outcome. */
+  needsEvents(): boolean {
+    for (const m of this.members.values()) if (m.outcome === "missing" || m.outcome === "vanished") return true;
+    return false;
+  }
+
   /** Members not in the cluster take their outcome from the Job controller's events, when there are some. */
-  applyEventsForMissing(events: EventLike[]): void {
+  applyEventsForMissing(events: readonly EventLike[]): void {
     for (const [name, tracked] of this.members) {
       if (tracked.outcome !== "missing" && tracked.outcome !== "vanished") continue;
       const found = outcomeFromEvents(name, events);
       if (found) this.members.set(name, { ...tracked, ...found });
     }
-  }
-
-  /** Marks the initial list as done (after the watch's first batch of ADDED events). */
-  markListed(): void {
-    if (this.listed) return;
-    for (const [name, tracked] of this.members) if (!tracked.seen) this.members.set(name, this.gone(tracked));
-    this.listed = true;
   }
 
   private stateOf(job: JobLike, member: Member): TrackedMember {
@@ -123,29 +108,22 @@ export class GroupTracker {
   }
 
   counts(): GroupCounts {
-    const c: GroupCounts = { total: 0, succeeded: 0, failed: 0, running: 0, pending: 0, suspended: 0, missing: 0, vanished: 0 };
-    for (const m of this.members.values()) {
-      c.total++;
-      c[m.outcome]++;
-    }
-    return c;
+    return countOutcomes([...this.members.values()].map((m) => m.outcome));
   }
 
-  /**
-   * The answer, once known: every member succeeded → 0; a member failed → 1 (at once
-   * with failFast, else once nothing is still running); members gone with no outcome → 4.
-   */
+  /** The group's state by the one rule (outcome.ts). */
+  outcome(failFast = false): GroupOutcome {
+    return groupOutcome(this.counts(), { failFast });
+  }
+
+  /** The answer, once known (after a first full list): succeeded 0, failed 1 (at once with failFast), incomplete 4. */
   verdict(failFast: boolean): Verdict | undefined {
     if (!this.listed) return undefined;
-    const c = this.counts();
-    const open = c.running + c.pending + c.suspended;
-    if (c.failed > 0 && (failFast || open === 0)) {
-      return { code: WAIT_EXIT.failed, kind: "failed", summary: `${c.failed} of ${c.total} failed` };
-    }
-    if (open > 0) return undefined;
-    if (c.missing + c.vanished > 0) {
-      return { code: WAIT_EXIT.vanished, kind: "vanished", summary: `${c.missing + c.vanished} of ${c.total} gone from the cluster with no outcome` };
-    }
-    return { code: WAIT_EXIT.succeeded, kind: "succeeded", summary: `all ${c.total} succeeded` };
+    const outcome = this.outcome(failFast);
+    if (!outcome.finished) return undefined;
+    const kind = outcome.phase === "failed" ? "failed" : outcome.phase === "incomplete" ? "incomplete" : "succeeded";
+    return { code: outcome.exitCode ?? EXIT.INTERNAL, kind, summary: outcome.summary };
   }
 }
+
+export type { GroupCounts } from "./outcome";

@@ -1,58 +1,60 @@
-/** Cluster reads and writes for a whole group, on top of the plans and the runner. */
-import { RunError } from "../errors";
-import { groupSelector } from "../manifest/labels";
+/**
+ * Cluster reads for a group, on top of the plans, the retry rule and the kubectl seam.
+ * Every read retries transient failures; one that still fails is a ClusterError (exit 5),
+ * never an empty answer.
+ */
 import { parseRecord, RECORD_LABEL, type GroupRecord } from "../group/record";
 import type { JobLike } from "../group/member";
-import { getPlan, type KubeTarget, type KubectlPlan, showPlan } from "./plans";
+import { groupSelector, LABEL, MANAGED_BY } from "../manifest/labels";
+import type { Cluster } from "./kubectl";
+import { contextPlan, getPlan } from "./plans";
 import { parseObjects, type KubeObject } from "./results";
-import { runKubectl } from "./run";
+import { runOrThrow } from "./retry";
 
-/** Runs a plan that must succeed; a failure keeps kubectl's message and names the command. */
-export async function runOrFail(plan: KubectlPlan): Promise<string> {
-  const result = await runKubectl(plan);
-  if (result.exitCode !== 0) {
-    throw new RunError(`kubectl failed to ${plan.purpose}: ${result.stderr.trim() || `exit ${result.exitCode}`}`, [`command: ${showPlan(plan)}`]);
-  }
-  return result.stdout;
-}
+/** What stands under a group's record name: nothing, the group's record, or someone else's ConfigMap. */
+export type RecordLookup =
+  | { kind: "absent" }
+  | { kind: "record"; record: GroupRecord; object: KubeObject }
+  | { kind: "foreign"; object: KubeObject };
 
-export async function readRecord(target: KubeTarget, group: string): Promise<{ record: GroupRecord; configMap: KubeObject } | undefined> {
-  const out = await runOrFail(getPlan(target, "configmap", { name: group }, `read the record of group ${group}`));
+export async function lookupRecord(cluster: Cluster, group: string): Promise<RecordLookup> {
+  const out = await runOrThrow(cluster, getPlan(cluster.target, "configmap", { names: [group], managedFields: true }, `read the record of group ${group}`));
   const [cm] = parseObjects(out);
-  if (!cm) return undefined;
-  const record = parseRecord(cm as Parameters<typeof parseRecord>[0]);
-  if (!record) {
-    throw new RunError(`the ConfigMap ${group} exists but is not a jobx group record (no ${RECORD_LABEL} label): refusing to treat it as one`);
-  }
-  return { record, configMap: cm };
+  if (!cm) return { kind: "absent" };
+  const record = parseRecord(cm as Parameters<typeof parseRecord>[0], group);
+  return record ? { kind: "record", record, object: cm } : { kind: "foreign", object: cm };
 }
 
-export async function listGroupJobs(target: KubeTarget, group: string): Promise<JobLike[]> {
-  const out = await runOrFail(getPlan(target, "jobs", { labels: groupSelector(group) }, `list the Jobs of group ${group}`));
-  return parseObjects(out) as unknown as JobLike[];
+export async function listGroupJobs(cluster: Cluster, group: string): Promise<(JobLike & KubeObject)[]> {
+  const out = await runOrThrow(cluster, getPlan(cluster.target, "jobs", { labels: groupSelector(group) }, `list the Jobs of group ${group}`));
+  return parseObjects(out) as (JobLike & KubeObject)[];
 }
 
-export async function listGroupPods(target: KubeTarget, group: string): Promise<KubeObject[]> {
-  const out = await runOrFail(getPlan(target, "pods", { labels: groupSelector(group) }, `list the pods of group ${group}`));
+export async function listGroupPods(cluster: Cluster, group: string): Promise<KubeObject[]> {
+  const out = await runOrThrow(cluster, getPlan(cluster.target, "pods", { labels: groupSelector(group) }, `list the pods of group ${group}`));
   return parseObjects(out);
 }
 
-export async function listRecords(target: KubeTarget, allNamespaces: boolean): Promise<KubeObject[]> {
-  const plan = getPlan(target, "configmaps", { labels: `app.kubernetes.io/managed-by=jobx,${RECORD_LABEL}=true` }, "list jobx groups");
-  if (allNamespaces) plan.args.push("--all-namespaces");
-  return parseObjects(await runOrFail(plan));
+/** Every Job of the namespace (or of all namespaces), whoever made it: what apply checks names against. */
+export async function listJobs(cluster: Cluster, options: { labels?: string; allNamespaces?: boolean; managedFields?: boolean; purpose: string }): Promise<(JobLike & KubeObject)[]> {
+  const out = await runOrThrow(cluster, getPlan(cluster.target, "jobs", options, options.purpose));
+  return parseObjects(out) as (JobLike & KubeObject)[];
 }
 
-/** Missing group: says how to find the existing ones. */
-export function noSuchGroup(group: string, target: KubeTarget): RunError {
-  return new RunError(
-    `no group ${group} in namespace ${target.namespace ?? "(the context's default)"}: run 'jobx list' (or 'jobx list -A') to see the groups`,
-    [],
-    2,
-  );
+export async function listRecords(cluster: Cluster, allNamespaces: boolean): Promise<KubeObject[]> {
+  const plan = getPlan(cluster.target, "configmaps", { labels: `${LABEL.managedBy}=${MANAGED_BY},${RECORD_LABEL}=true`, allNamespaces }, "list jobx groups");
+  return parseObjects(await runOrThrow(cluster, plan));
 }
 
 /** The namespace's events (the Job controller's outcomes outlive Jobs deleted by TTL). */
-export async function listEvents(target: KubeTarget): Promise<KubeObject[]> {
-  return parseObjects(await runOrFail(getPlan(target, "events", {}, "list events")));
+export async function listEvents(cluster: Cluster, namespace?: string): Promise<KubeObject[]> {
+  const target = namespace === undefined ? cluster.target : { ...cluster.target, namespace };
+  return parseObjects(await runOrThrow(cluster, getPlan(target, "events", {}, "list events")));
+}
+
+/** The context and namespace kubectl uses, named as the user would (for messages and raw API paths). */
+export async function currentContext(cluster: Cluster): Promise<{ context: string; namespace: string }> {
+  const out = await runOrThrow(cluster, contextPlan(cluster.target));
+  const [context = "", namespace = ""] = out.trim().split("\t");
+  return { context: cluster.target.context ?? (context || "(none)"), namespace: cluster.target.namespace ?? (namespace || "default") };
 }

@@ -1,18 +1,11 @@
-/** The one place jobx starts kubectl. */
+/** The one place jobx starts kubectl: the real `Kubectl`, as child processes. */
 import { execa, type ResultPromise } from "execa";
-import { RunError } from "../errors";
+import { ClusterError } from "../errors";
+import type { Kubectl, KubectlResult, KubectlStream } from "./kubectl";
 import type { KubectlPlan } from "./plans";
 
-export interface KubectlResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Counts kubectl processes started, for the benchmark and tests. */
-export const kubectlStats = { started: 0 };
-
-const running = new Set<ResultPromise>();
+/** Exit code a shell gives a process ended by a signal. */
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
 /**
  * Ends a kubectl and everything it started. kubectl runs in a process group of its own
@@ -28,61 +21,65 @@ function killTree(child: ResultPromise, signal: NodeJS.Signals): void {
   }
 }
 
-/** Ends every running kubectl (on Ctrl-C / SIGTERM). */
-export function killAll(signal: NodeJS.Signals = "SIGTERM"): void {
-  for (const child of running) killTree(child, signal);
-}
-
 function notFound(plan: KubectlPlan): never {
-  throw new RunError(`cannot run ${plan.command}: no such program. Install kubectl, or point JOBX_KUBECTL at it`);
+  throw new ClusterError(`cannot run ${plan.command}: no such program. Install kubectl, or point JOBX_KUBECTL at it`);
 }
 
-/** Runs a plan to the end. Never throws for a non-zero exit; the caller reads it. */
-export async function runKubectl(plan: KubectlPlan, options: { timeoutMs?: number } = {}): Promise<KubectlResult> {
-  kubectlStats.started++;
-  const child = execa(plan.command, plan.args, {
-    input: plan.stdin ?? "",
-    reject: false,
-    detached: true,
-    timeout: options.timeoutMs,
-    maxBuffer: 1024 * 1024 * 1024,
-    stripFinalNewline: false,
-  });
-  running.add(child);
-  try {
-    const result = await child;
-    if ((result as { code?: string }).code === "ENOENT") notFound(plan);
-    return { exitCode: result.exitCode ?? (result.signal ? 128 : 1), stdout: String(result.stdout), stderr: String(result.stderr) };
-  } finally {
-    running.delete(child);
-  }
+function resultOf(result: { exitCode?: number; signal?: string; stdout?: unknown; stderr?: unknown }, stdout: string): KubectlResult {
+  const signal = result.signal as NodeJS.Signals | undefined;
+  const exitCode = result.exitCode ?? (signal ? 128 + (SIGNAL_NUMBERS[signal] ?? 0) : 1);
+  return signal ? { exitCode, stdout, stderr: String(result.stderr ?? ""), signal } : { exitCode, stdout, stderr: String(result.stderr ?? "") };
 }
 
-/**
- * Runs a plan that streams (a watch, `logs -f`), calling onLine for each stdout line.
- * Resolves with the exit when kubectl ends; `stop()` ends it early.
- */
-export function streamKubectl(plan: KubectlPlan, onLine: (line: string) => void): { done: Promise<KubectlResult>; stop: () => void } {
-  kubectlStats.started++;
-  const child = execa(plan.command, plan.args, { input: plan.stdin ?? "", reject: false, detached: true, buffer: { stdout: false, stderr: true } });
-  running.add(child);
-  let pending = "";
-  child.stdout?.setEncoding("utf8");
-  child.stdout?.on("data", (chunk: string) => {
-    pending += chunk;
-    let nl = pending.indexOf("\n");
-    while (nl >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      if (line.trim()) onLine(line);
-      nl = pending.indexOf("\n");
-    }
-  });
-  const done = child.then((result) => {
-    running.delete(child);
-    if (pending.trim()) onLine(pending);
-    if ((result as { code?: string }).code === "ENOENT") notFound(plan);
-    return { exitCode: result.exitCode ?? 0, stdout: "", stderr: String(result.stderr ?? "") };
-  });
-  return { done, stop: () => killTree(child, "SIGTERM") };
+/** kubectl as child processes. */
+export function processKubectl(): Kubectl {
+  const running = new Set<ResultPromise>();
+  return {
+    async run(plan, options = {}) {
+      const child = execa(plan.command, plan.args, {
+        input: plan.stdin ?? "",
+        reject: false,
+        detached: true,
+        timeout: options.timeoutMs,
+        maxBuffer: 1024 * 1024 * 1024,
+        stripFinalNewline: false,
+      });
+      running.add(child);
+      try {
+        const result = await child;
+        if ((result as { code?: string }).code === "ENOENT") notFound(plan);
+        return resultOf(result, String(result.stdout));
+      } finally {
+        running.delete(child);
+      }
+    },
+
+    stream(plan, onLine): KubectlStream {
+      const child = execa(plan.command, plan.args, { input: plan.stdin ?? "", reject: false, detached: true, buffer: { stdout: false, stderr: true } });
+      running.add(child);
+      let pending = "";
+      child.stdout?.setEncoding("utf8");
+      child.stdout?.on("data", (chunk: string) => {
+        pending += chunk;
+        let nl = pending.indexOf("\n");
+        while (nl >= 0) {
+          const line = pending.slice(0, nl);
+          pending = pending.slice(nl + 1);
+          if (line.trim()) onLine(line);
+          nl = pending.indexOf("\n");
+        }
+      });
+      const done = child.then((result) => {
+        running.delete(child);
+        if (pending.trim()) onLine(pending);
+        if ((result as { code?: string }).code === "ENOENT") notFound(plan);
+        return resultOf(result, "");
+      });
+      return { done, stop: () => killTree(child, "SIGTERM") };
+    },
+
+    stopAll(signal) {
+      for (const child of running) killTree(child, signal);
+    },
+  };
 }

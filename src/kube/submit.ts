@@ -1,121 +1,129 @@
 /**
- * Submitting many objects with few kubectl processes: documents go on stdin in batches,
- * a bounded number of batches in flight; each object's result is read from kubectl's
- * output, so a batch in which some objects fail still creates the others.
+ * Writing many objects with few kubectl processes: documents go on stdin in batches,
+ * a bounded number of batches in flight, and each object's result is read on its own:
+ * kubectl prints the name of every object it wrote (`-o name`) and an error line for
+ * every one it did not, so a batch in which some objects fail still writes the others,
+ * and an object counts as written only when kubectl said so.
  *
- * Retries: kubectl itself retries answers that carry Retry-After (client-go, 10 times),
- * so jobx only re-sends objects whose refusal kubectl gave up on (429/5xx without
- * Retry-After, connection trouble), with bounded backoff. Before re-sending objects
- * whose outcome is unknown (kubectl died mid-batch), it asks the cluster which exist.
- * Server-side apply makes a re-send of an existing identical object a no-op, so nothing
- * is ever duplicated.
+ * Retries follow the one rule (retry.ts): an object refused transiently (429/5xx that
+ * kubectl gave up on, connection trouble) is sent again with backoff; a permanent
+ * refusal is final. When kubectl ends without a word about some objects (it died
+ * mid-batch), the caller's `verify` says which of them stand as they were sent before
+ * any is sent again, so nothing is ever written twice or counted written when it was not.
  */
-import { applyPlan, getPlan, type KubeTarget } from "./plans";
-import { isRetryable, parseErrors, parseObjects, type KubeObject, type ObjectError } from "./results";
-import { runKubectl } from "./run";
+import type { Cluster } from "./kubectl";
+import { applyPlan, createPlan, type KubectlPlan } from "./plans";
+import { isTransient, parseErrors, parseObjects, parseWrittenNames, type KubeObject, type ObjectError } from "./results";
+import { policyOf, retryDelayMs } from "./retry";
 
 export interface SubmitOptions {
+  /** create: objects that do not exist (one that appeared meanwhile is refused, never merged into); apply: server-side apply of objects the caller checked are its own. */
+  mode: "create" | "apply";
   batchSize?: number;
   concurrency?: number;
   dryRun?: "server";
-  /** Attempts per object for retryable refusals, the first included. */
-  attempts?: number;
-  /** Backoff before the n-th retry: base · 2^(n-1), capped. */
-  backoffMs?: number;
-  maxBackoffMs?: number;
-  /** Label selector that finds every object being submitted (to check uncertain outcomes). */
-  selector: string;
+  /** "jobs", "configmaps": for messages. */
   resource: string;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (written: number, total: number) => void;
   /** Stops launching new batches (Ctrl-C). */
   stopped?: () => boolean;
-  sleep?: (ms: number) => Promise<void>;
+  /**
+   * For objects kubectl gave no answer about: which of those names stand in the cluster
+   * as they were sent (so count as written). Without it they are sent again.
+   */
+  verify?: (names: string[]) => Promise<Set<string>>;
 }
 
 export interface SubmitResult {
-  applied: Map<string, KubeObject>;
+  written: Set<string>;
   failed: Map<string, ObjectError>;
   /** Objects never sent because submission was stopped. */
   notSent: string[];
+  /** With dryRun: the objects as the server would store them. */
+  dryRun: KubeObject[];
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function nameOf(o: { metadata: { name: string } }): string {
   return o.metadata.name;
 }
 
-export async function submitObjects(target: KubeTarget, objects: KubeObject[], options: SubmitOptions): Promise<SubmitResult> {
+function planFor(cluster: Cluster, objects: KubeObject[], options: SubmitOptions): KubectlPlan {
+  const purpose = `${options.mode === "create" ? "create" : "apply"} ${objects.length} ${options.resource}`;
+  const dryRun = options.dryRun;
+  if (options.mode === "create") return createPlan(cluster.target, objects, { dryRun, purpose });
+  return applyPlan(cluster.target, objects, { dryRun, purpose, output: dryRun ? "json" : "name" });
+}
+
+export async function submitObjects(cluster: Cluster, objects: KubeObject[], options: SubmitOptions): Promise<SubmitResult> {
+  const policy = policyOf(cluster);
   const batchSize = options.batchSize ?? 100;
   const concurrency = options.concurrency ?? 4;
-  const attempts = options.attempts ?? 6;
-  const sleep = options.sleep ?? defaultSleep;
-  const applied = new Map<string, KubeObject>();
+  const written = new Set<string>();
   const failed = new Map<string, ObjectError>();
+  const dryRun: KubeObject[] = [];
   const byName = new Map(objects.map((o) => [nameOf(o), o]));
-  let pending = [...byName.keys()];
-  const total = pending.length;
+  const total = byName.size;
   const notSent: string[] = [];
+  let pending = [...byName.keys()];
 
-  for (let attempt = 1; pending.length > 0 && attempt <= attempts; attempt++) {
-    if (attempt > 1) {
-      await sleep(Math.min((options.backoffMs ?? 1000) * 2 ** (attempt - 2), options.maxBackoffMs ?? 30_000));
+  const stopped = () => options.stopped?.() === true || policy.stopped();
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    if (attempt > 1) await policy.sleep(retryDelayMs(policy, attempt));
+    if (stopped()) {
+      notSent.push(...pending);
+      break;
     }
+    const last = attempt >= policy.attempts;
     const batches: string[][] = [];
     for (let i = 0; i < pending.length; i += batchSize) batches.push(pending.slice(i, i + batchSize));
-    const retry: string[] = [];
-    const uncertain: string[] = [];
+    const again: string[] = [];
+    const unanswered: string[] = [];
     let next = 0;
     const worker = async () => {
       while (next < batches.length) {
-        if (options.stopped?.()) {
+        if (stopped()) {
           while (next < batches.length) notSent.push(...(batches[next++] ?? []));
           return;
         }
         const batch = batches[next++] ?? [];
-        const plan = applyPlan(target, batch.map((n) => byName.get(n) as KubeObject), {
-          dryRun: options.dryRun,
-          purpose: `apply ${batch.length} ${options.resource}`,
-        });
-        const result = await runKubectl(plan);
-        for (const o of parseObjects(result.stdout)) {
-          if (byName.has(nameOf(o))) applied.set(nameOf(o), o);
-        }
+        const result = await cluster.kubectl.run(planFor(cluster, batch.map((n) => byName.get(n) as KubeObject), options));
+        const names = options.dryRun ? new Set(parseObjects(result.stdout).map((o) => (dryRun.push(o), nameOf(o)))) : parseWrittenNames(result.stdout);
         const errors = parseErrors(result.stderr);
+        // An error that names no object (connection refused, say) is about the whole batch.
+        const general = errors.find((e) => e.name === undefined);
         for (const name of batch) {
-          if (applied.has(name)) continue;
-          const error = errors.find((e) => e.name === name);
-          if (error) {
-            if (isRetryable(error) && attempt < attempts) retry.push(name);
-            else failed.set(name, error);
-          } else {
-            uncertain.push(name);
-            // kept for the message if it stays uncertain
-            const general = errors.find((e) => e.name === undefined);
-            failed.set(name, general ?? { message: `kubectl ended (exit ${result.exitCode}) without a result for this object${result.stderr.trim() ? `: ${result.stderr.trim()}` : ""}` });
+          if (names.has(name)) {
+            written.add(name);
+            failed.delete(name);
+            continue;
           }
+          const error = errors.find((e) => e.name === name) ?? general;
+          if (error && !isTransient(error)) failed.set(name, error);
+          else if (error && !last) again.push(name);
+          else if (!error) {
+            unanswered.push(name);
+            failed.set(name, { message: `kubectl ended (exit ${result.exitCode}) without a word about this object${result.stderr.trim() ? `: ${result.stderr.trim()}` : ""}`, fromServer: false });
+          } else failed.set(name, error);
         }
-        options.onProgress?.(applied.size, total);
+        options.onProgress?.(written.size, total);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
 
-    if (uncertain.length > 0 && !options.dryRun) {
-      // Ask before re-sending: what exists now counts as applied.
-      const check = await runKubectl(getPlan(target, options.resource, { labels: options.selector }, "check which objects exist"));
-      if (check.exitCode === 0) {
-        for (const o of parseObjects(check.stdout)) {
-          if (uncertain.includes(nameOf(o))) {
-            applied.set(nameOf(o), o);
-            failed.delete(nameOf(o));
-          }
-        }
+    let resend = unanswered;
+    if (unanswered.length > 0 && options.verify && !options.dryRun) {
+      // Ask before sending again: what stands as it was sent counts as written.
+      const standing = await options.verify(unanswered);
+      for (const name of unanswered) {
+        if (!standing.has(name)) continue;
+        written.add(name);
+        failed.delete(name);
       }
+      resend = unanswered.filter((n) => !standing.has(n));
     }
-    pending = [...retry, ...uncertain.filter((n) => !applied.has(n) && attempt < attempts)];
-    for (const n of pending) failed.delete(n);
-    options.onProgress?.(applied.size, total);
+    pending = last ? [] : [...again, ...resend];
+    for (const name of pending) failed.delete(name);
+    options.onProgress?.(written.size, total);
   }
-  for (const n of pending) if (!failed.has(n) && !applied.has(n)) failed.set(n, { message: "gave up after repeated refusals" });
-  return { applied, failed, notSent };
+  return { written, failed, notSent, dryRun };
 }

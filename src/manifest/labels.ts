@@ -9,6 +9,8 @@ export const LABEL = {
 export const ANNOTATION = {
   /** The row's parameters as JSON, so status, logs and reports can say which item is which. */
   params: "jobx.dev/params",
+  /** A hash of the Job as jobx submitted it, so a re-apply can tell an unchanged Job without sending it. */
+  specHash: "jobx.dev/spec-hash",
 } as const;
 
 export const MANAGED_BY = "jobx";

@@ -6,7 +6,8 @@
  */
 import type { MemberSummary, PodBar, Stats, Timeline } from "../group/timeline-types";
 import { formatDuration } from "../group/duration";
-import { barEnd, groupVerdict, html, memberDurationMs, memberLabel, sortedMembers } from "./text";
+import { barEnd, tickStep } from "../group/timeline-model";
+import { groupState, html, memberDurationMs, memberName, sortedMembers } from "./text";
 
 export interface HtmlOptions {
   /** When the report was taken (epoch ms), shown under the title; the end of the time axis by default. */
@@ -23,8 +24,6 @@ const AXIS_H = 26;
 const ROW_H = 18;
 const BAR_H = 11;
 
-// Tick steps to choose from: at most ~8 ticks across the axis.
-const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map((s) => s * 1000);
 
 function truncate(text: string, max: number): string {
   const chars = [...text.replace(/\s+/g, " ")];
@@ -73,7 +72,7 @@ function drawTimeline(timeline: Timeline, members: MemberSummary[]): string {
       const rows = bars.filter((b) => b.job === bar.job).length;
       out.push(`<rect class="band${band % 2 ? " odd" : ""}" x="0" y="${y}" width="${W}" height="${rows * ROW_H}"/>`);
       const member = members.find((m) => m.job === bar.job);
-      const label = member ? memberLabel(member) : memberLabel(bar);
+      const label = member ? memberName(member) : memberName(bar);
       labels.push(`<text class="label" x="6" y="${y + ROW_H / 2 + 4}"><title>${html(`${label}\n${bar.job}`)}</title>${html(truncate(label, 28))}</text>`);
       band += 1;
       previousJob = bar.job;
@@ -83,7 +82,8 @@ function drawTimeline(timeline: Timeline, members: MemberSummary[]): string {
     row += 1;
   }
   // Axis: ticks and grid lines.
-  const step = TICK_STEPS_MS.find((s) => span / s <= 8) ?? Math.ceil(span / 8 / 86_400_000) * 86_400_000;
+  // At most ~8 ticks across the axis, whole seconds and up.
+  const step = Math.max(1000, tickStep(span, 8));
   out.push(`<g class="axis">`);
   for (let t = 0; t <= span + 1; t += step) {
     const tx = tenth(LABEL_W + (t / span) * plotW);
@@ -167,7 +167,7 @@ h1{font-size:1.35rem;margin:0 0 4px;overflow-wrap:anywhere}
 h2{font-size:1.05rem;margin:24px 0 8px}
 .taken{color:var(--muted);margin:0 0 12px}
 .verdict{display:inline-block;padding:2px 10px;border-radius:999px;color:#fff;font-weight:600;font-size:.9rem;vertical-align:middle}
-.verdict.succeeded{background:var(--ok)}.verdict.failed{background:var(--bad)}.verdict.running{background:var(--run)}.verdict.incomplete{background:#9a6700}
+.verdict.succeeded{background:var(--ok)}.verdict.failed{background:var(--bad)}.verdict.running{background:var(--run)}.verdict.pending{background:var(--gone)}.verdict.suspended{background:#9a6700}.verdict.incomplete{background:#9a6700}
 .chart{overflow-x:auto;border:1px solid var(--line);border-radius:6px}
 svg.timeline,svg.concurrency{display:block;width:100%;min-width:560px;height:auto}
 /* Phones: the drawing keeps a readable size and scrolls sideways inside its box. */
@@ -223,7 +223,7 @@ function membersTable(timeline: Timeline, members: MemberSummary[]): string {
     const duration = memberDurationMs(m, timeline);
     const reason = m.reason ? html(m.reason) : "";
     const message = m.message ? `<span class="message">${html(m.message)}</span>` : "";
-    return `<tr><td class="num">${m.index}</td><td class="item">${html(memberLabel(m))}</td><td class="job">${html(m.job)}</td><td class="outcome ${m.outcome}">${m.outcome}</td><td class="reason">${reason}${message}</td><td class="num">${m.attempts}</td><td class="num">${html(fmt(duration))}</td></tr>`;
+    return `<tr><td class="num">${m.index}</td><td class="item">${html(memberName(m))}</td><td class="job">${html(m.job)}</td><td class="outcome ${m.outcome}">${m.outcome}</td><td class="reason">${reason}${message}</td><td class="num">${m.attempts}</td><td class="num">${html(fmt(duration))}</td></tr>`;
   });
   return `<div class="table"><table>
 <thead><tr><th>#</th><th>Item</th><th>Job</th><th>Outcome</th><th>Reason</th><th>Attempts</th><th>Duration</th></tr></thead>
@@ -235,7 +235,7 @@ ${rows.join("\n")}
 
 export function htmlReport(timeline: Timeline, options: HtmlOptions = {}): string {
   const members = sortedMembers(timeline.members);
-  const verdict = groupVerdict(timeline);
+  const verdict = groupState(timeline);
   const taken = new Date(options.takenAt ?? timeline.to).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
   const hints = timeline.figures.hints.length ? `<h2>Hints</h2>\n<ul class="hints">\n${timeline.figures.hints.map((h) => `<li>${html(h)}</li>`).join("\n")}\n</ul>` : "";
   return `<!DOCTYPE html>

@@ -4,7 +4,9 @@
  */
 import type { Outcome } from "../group/member";
 import type { PodBar, Stats, Timeline } from "../group/timeline-types";
-import { barEnd, coldStartMs, groupVerdict, memberDurationMs, runMs, sortedMembers, type GroupVerdict } from "./text";
+import type { GroupPhase } from "../group/outcome";
+import { barEnd } from "../group/timeline-model";
+import { coldStartMs, groupState, memberDurationMs, runMs, sortedMembers } from "./text";
 
 /** Times are ISO 8601 UTC strings; durations are milliseconds. */
 export interface JsonPod {
@@ -53,7 +55,7 @@ export interface JsonReport {
   /** Bumped when a key changes meaning or goes away; new keys may appear without a bump. */
   schema: "jobx.report/v1";
   group: string;
-  verdict: GroupVerdict;
+  verdict: GroupPhase;
   running: boolean;
   from: string;
   to: string;
@@ -121,7 +123,7 @@ export function jsonReport(timeline: Timeline): JsonReport {
   return {
     schema: "jobx.report/v1",
     group: timeline.group,
-    verdict: groupVerdict(timeline),
+    verdict: groupState(timeline),
     running: timeline.running,
     from: new Date(timeline.from).toISOString(),
     to: new Date(timeline.to).toISOString(),

@@ -12,7 +12,7 @@
  */
 import type { MemberSummary, PodBar, Timeline } from "../group/timeline-types";
 import { formatDuration } from "../group/duration";
-import { cdata, groupVerdict, memberDurationMs, memberLabel, sortedMembers, xmlAttr } from "./text";
+import { cdata, groupState, memberDurationMs, memberName, sortedMembers, xmlAttr } from "./text";
 
 export interface JunitOptions {
   /** The last lines of a failed member's log, by Job name. */
@@ -70,7 +70,7 @@ function verdictOf(member: MemberSummary, bars: PodBar[], running: boolean, logT
 
 /** A test name per member, unique within the suite (CI systems merge equal names). */
 function testNames(members: MemberSummary[]): string[] {
-  const names = members.map((m) => memberLabel(m).replace(/\s+/g, " ").trim() || m.job);
+  const names = members.map((m) => memberName(m).replace(/\s+/g, " ").trim() || m.job);
   const count = new Map<string, number>();
   for (const n of names) count.set(n, (count.get(n) ?? 0) + 1);
   return names.map((n, i) => ((count.get(n) ?? 0) > 1 ? `${n} (${members[i]?.job})` : n));
@@ -98,7 +98,7 @@ export function junitReport(timeline: Timeline, options: JunitOptions = {}): str
   const f = timeline.figures;
   const properties: [string, string][] = [
     ["jobx.group", timeline.group],
-    ["jobx.verdict", groupVerdict(timeline)],
+    ["jobx.verdict", groupState(timeline)],
     ["jobx.makespan", formatDuration(f.makespanMs)],
     ["jobx.pods", String(f.pods)],
     ["jobx.failedPods", String(f.failedPods)],

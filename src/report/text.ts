@@ -2,24 +2,14 @@
  * Text helpers shared by the reports: how a member is named, its duration, the group's
  * verdict, and the characters XML and HTML may carry.
  */
+import { memberLabel } from "../group/member-label";
+import { countOutcomes, groupOutcome, type GroupPhase } from "../group/outcome";
+import { barEnd } from "../group/timeline-model";
 import type { MemberSummary, PodBar, Timeline } from "../group/timeline-types";
 
-/** A parameter value as people wrote it: strings bare, anything else as JSON. */
-export function paramText(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (value === undefined) return "";
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-/** `item=apple, size=3`; the Job name when the row has no parameters. */
-export function memberLabel(member: Pick<MemberSummary, "params" | "job">): string {
-  const entries = Object.entries(member.params);
-  if (entries.length === 0) return member.job;
-  return entries.map(([k, v]) => `${k}=${paramText(v)}`).join(", ");
+/** The member as the reports name it: its label (one rule for every view), or its Job when the row has no parameters. */
+export function memberName(member: Pick<MemberSummary, "params" | "job">): string {
+  return memberLabel(member.params, member.job);
 }
 
 /** Milliseconds from the Job's start to its finish, or to the end of the axis while unfinished. */
@@ -30,11 +20,6 @@ export function memberDurationMs(member: MemberSummary, timeline: Pick<Timeline,
   // A member without a finish time that no longer runs (vanished, say) ends with its last pod.
   const end = member.finishTime ?? (isActive(member) ? undefined : maxOf(bars.map(barEnd).filter((t): t is number => t !== undefined))) ?? timeline.to;
   return Math.max(0, end - start);
-}
-
-/** When a pod stopped occupying the cluster, if it has. */
-export function barEnd(bar: PodBar): number | undefined {
-  return bar.finished ?? bar.deleted;
 }
 
 export function coldStartMs(bar: PodBar, to: number): number | undefined {
@@ -59,18 +44,9 @@ function maxOf(xs: number[]): number | undefined {
   return xs.length ? Math.max(...xs) : undefined;
 }
 
-export type GroupVerdict = "succeeded" | "failed" | "running" | "incomplete";
-
-/**
- * One word for the group: failed when any member failed (even while others run, as
- * `jobx wait` decides), running while the group runs, succeeded when every member did,
- * otherwise incomplete (members missing, vanished, suspended or never started).
- */
-export function groupVerdict(timeline: Pick<Timeline, "members" | "running">): GroupVerdict {
-  if (timeline.members.some((m) => m.outcome === "failed")) return "failed";
-  if (timeline.running) return "running";
-  if (timeline.members.length > 0 && timeline.members.every((m) => m.outcome === "succeeded")) return "succeeded";
-  return "incomplete";
+/** The group's state by the one rule (group/outcome.ts), from the timeline's members. */
+export function groupState(timeline: Pick<Timeline, "members">): GroupPhase {
+  return groupOutcome(countOutcomes(timeline.members.map((m) => m.outcome))).phase;
 }
 
 /** Members in row order, then by Job name (rows may repeat across re-submissions). */

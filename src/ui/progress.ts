@@ -11,17 +11,30 @@ import { countsLine, memberJson, memberTable } from "./status";
 
 export type ProgressMode = "live" | "plain" | "json" | "quiet";
 
+/** Where the view writes: messages and the live view to `stderr`, NDJSON events to `stdout`. */
+export interface ProgressStreams {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** The terminal's height, for how many members the live view shows. */
+  rows?: number;
+}
+
 export class ProgressView {
   private lastPlain = "";
   private drawnLines = 0;
   private readonly started = Date.now();
   private readonly lastOutcome = new Map<string, string>();
 
+  private readonly out: ProgressStreams["stderr"];
+  private readonly data: ProgressStreams["stdout"];
+
   constructor(
     private readonly mode: ProgressMode,
-    private readonly out: NodeJS.WritableStream = process.stderr,
-    private readonly data: NodeJS.WritableStream = process.stdout,
-  ) {}
+    private readonly streams: ProgressStreams,
+  ) {
+    this.out = streams.stderr;
+    this.data = streams.stdout;
+  }
 
   update(tracker: GroupTracker): void {
     if (this.mode === "quiet") return;
@@ -63,7 +76,7 @@ export class ProgressView {
     const filled = c.total ? Math.round((done / c.total) * width) : width;
     const failedCells = c.total ? Math.min(filled, Math.round((c.failed / c.total) * width)) : 0;
     const bar = chalk.red("█".repeat(failedCells)) + chalk.green("█".repeat(filled - failedCells)) + chalk.gray("░".repeat(width - filled));
-    const rows = process.stderr.rows ?? 40;
+    const rows = this.streams.rows ?? 40;
     const members = tracker.all();
     const shown = members.length <= rows - 6 ? members : members.filter((m) => m.outcome === "running" || m.outcome === "failed").slice(0, Math.max(0, rows - 8));
     const text = [
@@ -90,7 +103,7 @@ export class ProgressView {
   finish(tracker: GroupTracker, verdict: Verdict | undefined): void {
     if (this.mode === "json") {
       this.json(tracker);
-      if (verdict) this.data.write(`${JSON.stringify({ type: "verdict", time: new Date().toISOString(), ...verdict, counts: tracker.counts() })}\n`);
+      if (verdict) this.data.write(`${JSON.stringify({ type: "verdict", time: new Date().toISOString(), ...verdict, state: tracker.outcome().phase, counts: tracker.counts() })}\n`);
       return;
     }
     if (this.mode === "live") this.live(tracker);

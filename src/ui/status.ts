@@ -1,18 +1,22 @@
 /** The group as a table for people, and as data for machines. */
-import { chalkStderr } from "chalk";
+import { Chalk } from "chalk";
 import { formatDuration } from "../group/duration";
-import type { TrackedMember, GroupCounts } from "../group/tracker";
+import { memberLabel } from "../group/member-label";
+import type { GroupCounts } from "../group/outcome";
+import type { GroupRecord } from "../group/record";
+import type { GroupTracker, TrackedMember } from "../group/tracker";
+import { terminalSafe } from "../text/show";
 import { formatTable } from "./table";
 
-type Chalk = typeof chalkStderr;
+type Colours = InstanceType<typeof Chalk>;
 
-function itemText(params: Record<string, unknown>): string {
-  const parts = Object.entries(params).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
-  const text = parts.join(" ").replace(/\s+/g, " ");
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text || "-";
+/** The member's label as a table cell: control characters escaped, at most `width` characters. */
+export function itemCell(params: Record<string, unknown>, fallback: string, width = 40): string {
+  const text = terminalSafe(memberLabel(params, fallback));
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
-const OUTCOME_COLOUR: Record<string, keyof Chalk> = {
+const OUTCOME_COLOUR: Record<string, "green" | "red" | "cyan" | "gray" | "yellow" | "magenta"> = {
   succeeded: "green",
   failed: "red",
   running: "cyan",
@@ -20,6 +24,7 @@ const OUTCOME_COLOUR: Record<string, keyof Chalk> = {
   suspended: "yellow",
   missing: "magenta",
   vanished: "magenta",
+  incomplete: "magenta",
 };
 
 function duration(m: TrackedMember, now: number): string {
@@ -33,26 +38,25 @@ function completions(m: TrackedMember): string {
 }
 
 /** One line per member: item, Job, completions, active, failed, duration, outcome (reason). */
-export function memberTable(members: TrackedMember[], options: { colour: Chalk; now?: number }): string {
+export function memberTable(members: TrackedMember[], options: { colour: Colours; now?: number }): string {
   const now = options.now ?? Date.now();
   const header = ["ITEM", "JOB", "COMPLETIONS", "ACTIVE", "FAILED", "DURATION", "STATUS"];
   const rows = [
     header,
     ...members.map((m) => [
-      itemText(m.member.params),
+      itemCell(m.member.params, "-"),
       m.member.name,
       completions(m),
       String(m.active),
       String(m.failed),
       duration(m, now),
-      m.reason ? `${m.outcome} (${m.reason})` : m.outcome,
+      m.reason ? `${m.outcome} (${terminalSafe(m.reason)})` : m.outcome,
     ]),
   ];
   return formatTable(rows, (text, r, c) => {
     if (r === 0) return options.colour.bold(text);
     if (c !== header.length - 1) return text;
-    const colour = options.colour[OUTCOME_COLOUR[members[r - 1]?.outcome ?? ""] ?? "white"] as (s: string) => string;
-    return colour(text);
+    return options.colour[OUTCOME_COLOUR[members[r - 1]?.outcome ?? ""] ?? "gray"](text);
   });
 }
 
@@ -61,7 +65,7 @@ export function countsLine(c: GroupCounts): string {
   if (c.suspended) parts.push(`${c.suspended} suspended`);
   if (c.missing) parts.push(`${c.missing} missing`);
   if (c.vanished) parts.push(`${c.vanished} vanished`);
-  return `${c.total} Jobs: ${parts.join(", ")}`;
+  return `${c.total} Job${c.total === 1 ? "" : "s"}: ${parts.join(", ")}`;
 }
 
 export function memberJson(m: TrackedMember): Record<string, unknown> {
@@ -79,4 +83,39 @@ export function memberJson(m: TrackedMember): Record<string, unknown> {
     startTime: m.startTime ?? null,
     finishTime: m.finishTime ?? null,
   };
+}
+
+/** `jobx status`: the member table, then the counts and the group's state. */
+export function groupStatusText(group: string, record: GroupRecord, tracker: GroupTracker, options: { colour: boolean; now: number }): string {
+  const colour = new Chalk({ level: options.colour ? 1 : 0 });
+  const state = tracker.outcome();
+  return `${memberTable(tracker.all(), { colour, now: options.now })}\n\n${countsLine(tracker.counts())} · ${state.phase} (group ${group}, applied ${record.appliedAt} by ${terminalSafe(record.appliedBy)})\n`;
+}
+
+export function groupStatusJson(group: string, record: GroupRecord, tracker: GroupTracker): string {
+  const state = tracker.outcome();
+  return `${JSON.stringify({ group, state: state.phase, template: record.template, appliedAt: record.appliedAt, appliedBy: record.appliedBy, counts: tracker.counts(), members: tracker.all().map(memberJson) }, null, 2)}\n`;
+}
+
+export interface GroupListRow {
+  namespace: string;
+  group: string;
+  jobs: number;
+  succeeded: number;
+  failed: number;
+  running: number;
+  suspended: number;
+  missing: number;
+  state: string;
+  appliedAt: string;
+  template: string;
+}
+
+/** `jobx list`: a row per group. */
+export function groupListText(rows: readonly GroupListRow[], allNamespaces: boolean): string {
+  const table = [
+    [...(allNamespaces ? ["NAMESPACE"] : []), "GROUP", "JOBS", "SUCCEEDED", "FAILED", "RUNNING", "STATE", "APPLIED", "TEMPLATE"],
+    ...rows.map((r) => [...(allNamespaces ? [r.namespace] : []), r.group, String(r.jobs), String(r.succeeded), String(r.failed), String(r.running), r.state, r.appliedAt, terminalSafe(r.template)]),
+  ];
+  return `${formatTable(table)}\n`;
 }

@@ -5,7 +5,9 @@
  * the figures and hints. Returns a string; every line fits the width given.
  */
 import { Chalk } from "chalk";
-import { barEnd, itemLabel, shortDuration } from "../group/timeline-model";
+import { memberLabel, distinguishingKeys } from "../group/member-label";
+import { barEnd, shortDuration, tickStep } from "../group/timeline-model";
+import { terminalSafe } from "../text/show";
 import type { MemberSummary, PodBar, Stats, Timeline } from "../group/timeline-types";
 
 export interface DrawOptions {
@@ -150,12 +152,6 @@ function render(lines: Line[], width: number, colour: boolean): string {
     .join("\n");
 }
 
-/** A tick step with labels that fit: 1, 2, 5 × powers of ten in ms, then minutes and hours. */
-const TICK_STEPS = [
-  1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000,
-  21_600_000, 43_200_000, 86_400_000,
-];
-
 interface Axis {
   from: number;
   span: number;
@@ -170,7 +166,7 @@ function columnOf(axis: Axis, t: number): number {
 function ticks(axis: Axis): { col: number; label: string }[] {
   const longest = displayWidth(shortDuration(axis.span)) + 2;
   const most = Math.max(1, Math.floor(axis.columns / Math.max(longest, 6)));
-  const step = TICK_STEPS.find((s) => axis.span / s <= most) ?? axis.span;
+  const step = tickStep(axis.span, most);
   const out: { col: number; label: string }[] = [];
   for (let t = 0; t <= axis.span + 1e-9; t += step) out.push({ col: Math.min(axis.columns - 1, Math.floor((t / axis.span) * axis.columns)), label: t === 0 ? "0s" : shortDuration(t) });
   return out;
@@ -213,22 +209,19 @@ function axisLines(axis: Axis, left: string, prefix: number, extra: number, foot
 }
 
 /**
- * The row label: the member's parameters that tell it from the others (constants such as
- * --set values would only repeat on every row), as `value` for one key or `k=v` for more.
+ * The row label: the member's label over the parameters that tell it from the others
+ * (constants such as --set values would only repeat on every row), control characters
+ * shown escaped.
  */
 function labelOf(params: Record<string, unknown>, keys: string[]): string {
-  const shown = keys.filter((k) => k in params);
-  const text = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v)).replace(/\s+/g, " ");
-  if (shown.length === 0) return itemLabel(params) || "-";
-  if (shown.length === 1) return text(params[shown[0] ?? ""]);
-  return shown.map((k) => `${k}=${text(params[k])}`).join(" ");
+  const shown = Object.fromEntries(keys.filter((k) => k in params).map((k) => [k, params[k]]));
+  return terminalSafe(memberLabel(Object.keys(shown).length ? shown : params, "-")).replace(/\s+/g, " ");
 }
 
 /** Keys whose values differ between members; all keys when none do. */
 function varyingKeys(members: MemberSummary[]): string[] {
-  const keys = [...new Set(members.flatMap((m) => Object.keys(m.params)))];
-  const varying = keys.filter((k) => new Set(members.map((m) => JSON.stringify(m.params[k]))).size > 1);
-  return varying.length ? varying : keys;
+  const varying = distinguishingKeys(members);
+  return varying.length ? varying : [...new Set(members.flatMap((m) => Object.keys(m.params)))];
 }
 
 function markerOf(bar: PodBar): { text: string; style: Style } {
@@ -292,7 +285,7 @@ function barLine(row: Row, axis: Axis, extra: number, timeline: Timeline): Line 
   const total = axis.columns + extra;
   if (!row.bar) return [{ text: fitText(noPodsText(row.member), total), style: row.member?.outcome === "failed" ? "fail" : "dim" }];
   const bar = row.bar;
-  const end = Math.max(bar.created, barEnd(bar, timeline.to));
+  const end = Math.max(bar.created, (barEnd(bar) ?? timeline.to));
   const first = Math.min(axis.columns - 1, Math.max(0, Math.floor(columnOf(axis, bar.created))));
   const last = Math.min(axis.columns - 1, Math.max(first, Math.ceil(columnOf(axis, end)) - 1));
   // A cell is running when its middle is past the container start.

@@ -12,12 +12,12 @@ beforeEach(() => {
 describe("jobx apply under faults", () => {
   it("429 without Retry-After: jobx re-sends the refused Jobs, no duplicates", async () => {
     cluster.resetCounts();
-    cluster.setFaults({ failNext: { count: 3, status: 429, verbs: ["patch"], resources: ["jobs"] } });
+    cluster.setFaults({ failNext: { count: 3, status: 429, verbs: ["create"], resources: ["jobs"] } });
     try {
       const run = await jobxAsync(cluster, ["apply", behaviourTemplate(dir, "busy", {}), "--items", "a,b,c,d,e", "--group", "busy"]);
       expect(run.status, run.stderr).toBe(0);
       expect(await jobNames(cluster, "jobx.dev/group=busy")).toEqual(["busy-a", "busy-b", "busy-c", "busy-d", "busy-e"]);
-      expect(requests(cluster, "patch", "jobs")).toBe(5 + 3);
+      expect(requests(cluster, "create", "jobs")).toBe(5 + 3);
     } finally {
       cluster.clearFaults();
     }
@@ -25,12 +25,12 @@ describe("jobx apply under faults", () => {
 
   it("429 with Retry-After: kubectl retries by itself; jobx does not multiply retries", async () => {
     cluster.resetCounts();
-    cluster.setFaults({ failNext: { count: 2, status: 429, retryAfterSeconds: 1, verbs: ["patch"], resources: ["jobs"] } });
+    cluster.setFaults({ failNext: { count: 2, status: 429, retryAfterSeconds: 1, verbs: ["create"], resources: ["jobs"] } });
     try {
       const run = await jobxAsync(cluster, ["apply", behaviourTemplate(dir, "later", {}), "--items", "a,b,c", "--group", "later"]);
       expect(run.status, run.stderr).toBe(0);
       expect(await jobNames(cluster, "jobx.dev/group=later")).toEqual(["later-a", "later-b", "later-c"]);
-      expect(requests(cluster, "patch", "jobs")).toBe(3 + 2);
+      expect(requests(cluster, "create", "jobs")).toBe(3 + 2);
     } finally {
       cluster.clearFaults();
     }
@@ -70,7 +70,7 @@ describe("jobx apply under faults", () => {
       cluster.clearFaults();
     }
     expect(run.status).toBe(130);
-    expect(run.stderr).toMatch(/stopped submitting group intr: \d+ of 60 Jobs were submitted/);
+    expect(run.stderr).toMatch(/stopped submitting group intr: \d+ of 60 Jobs stand submitted/);
     expect(run.stderr).toContain("jobx delete intr");
     const created = (await jobNames(cluster, "jobx.dev/group=intr")).length;
     expect(created).toBeLessThan(60);

@@ -71,20 +71,26 @@ describe("apply → status → wait → logs → delete", () => {
     expect((await cluster.kubectl(["get", "configmap", "fruit", "--ignore-not-found", "-o", "name"])).stdout.trim()).toBe("");
 
     const again = await jobxAsync(cluster, ["delete", "fruit", "--yes"]);
-    expect(again.status).toBe(0);
-    expect(again.stderr).toContain("nothing to delete");
+    expect(again.status).toBe(6);
+    expect(again.stderr).toContain("no group fruit to delete");
+    const ignored = await jobxAsync(cluster, ["delete", "fruit", "--yes", "--ignore-not-found"]);
+    expect(ignored.status, ignored.stderr).toBe(0);
+    expect(ignored.stderr).toContain("nothing to delete");
   });
 
-  it("re-running the same apply creates nothing twice and costs one apply request per Job", async () => {
+  it("re-running the same apply creates nothing twice: one create per new Job, nothing for unchanged ones", async () => {
     const template = behaviourTemplate(dir, "twice", {});
     cluster.resetCounts();
     expect((await jobxAsync(cluster, ["apply", template, "--items", "a,b,c,d", "--group", "twice"])).status).toBe(0);
-    const first = requests(cluster, "patch", "jobs");
-    expect(first).toBe(4);
-    expect(requests(cluster, "create", "jobs")).toBe(0);
-    const again = await jobxAsync(cluster, ["apply", template, "--items", "a,b,c,d", "--group", "twice"]);
+    expect(requests(cluster, "create", "jobs")).toBe(4);
+    expect(requests(cluster, "patch", "jobs")).toBe(0);
+    cluster.resetCounts();
+    const again = await jobxAsync(cluster, ["apply", template, "--items", "a,b,c,d,e", "--group", "twice"]);
     expect(again.status, again.stderr).toBe(0);
-    expect(await jobNames(cluster, sel("twice"))).toEqual(["twice-a", "twice-b", "twice-c", "twice-d"]);
+    expect(again.stderr).toContain("submitted 5 of 5 Jobs (group twice): 1 created, 4 unchanged");
+    expect(requests(cluster, "create", "jobs")).toBe(1);
+    expect(requests(cluster, "patch", "jobs")).toBe(0);
+    expect(await jobNames(cluster, sel("twice"))).toEqual(["twice-a", "twice-b", "twice-c", "twice-d", "twice-e"]);
   });
 
   it("a changed template meets immutable Jobs: named plainly, then --replace recreates only those", async () => {
@@ -102,13 +108,17 @@ describe("apply → status → wait → logs → delete", () => {
     expect(job.spec.template.metadata.annotations["fake.jobx.dev/run-time"]).toBe("1s");
   });
 
-  it("--dry-run=client prints the plan and sends nothing; --dry-run=server stores nothing", async () => {
+  it("--dry-run=client prints the manifests (or the plan) and sends nothing; --dry-run=server stores nothing", async () => {
     const template = behaviourTemplate(dir, "dry", {});
     cluster.resetCounts();
     const client = await jobxAsync(cluster, ["apply", template, "--items", "a,b", "--group", "dry", "--dry-run=client"]);
     expect(client.status, client.stderr).toBe(0);
-    expect(client.stdout).toContain("kubectl apply --server-side --field-manager=jobx -f - -o json");
-    expect(client.stdout).toContain("job.batch/dry-a");
+    const docs = client.stdout.split(/^---\n/m).filter(Boolean);
+    expect(docs.map((d) => /^kind: (\w+)$/m.exec(d)?.[1])).toEqual(["ConfigMap", "Job", "Job"]);
+    expect(client.stdout).toMatch(/^ {2}name: dry-a$/m);
+    const plan = await jobxAsync(cluster, ["apply", template, "--items", "a,b", "--group", "dry", "--dry-run=client", "--show-plan"]);
+    expect(plan.stdout).toContain("kubectl create --field-manager=jobx -f - -o name");
+    expect(plan.stdout).toContain("job.batch/dry-a");
     expect(cluster.requestCounts().reduce((n, c) => n + c.count, 0)).toBe(0);
     const server = await jobxAsync(cluster, ["apply", template, "--items", "a,b", "--group", "dry", "--dry-run=server"]);
     expect(server.status, server.stderr).toBe(0);

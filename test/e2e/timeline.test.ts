@@ -52,12 +52,12 @@ describe("jobx timeline", () => {
     expect(drawn.status, drawn.stderr).toBe(0);
     const lines = drawn.stdout.trimEnd().split("\n");
     expect(Math.max(...lines.map(displayWidth))).toBeLessThanOrEqual(60);
-    expect(lines.filter((l) => /^pi #\d +░*█+✓$/.test(l))).toHaveLength(8);
+    expect(lines.filter((l) => /^item=pi #\d +░*█+✓$/.test(l))).toHaveLength(8);
     expect(drawn.stdout).not.toContain("\x1b[");
 
     const compact = await jobxAsync(cluster, ["timeline", "waves", "--compact", "--width", "70"]);
     expect(compact.stdout).toMatch(/limit 4 ┤/);
-    expect(compact.stdout).not.toContain("pi #");
+    expect(compact.stdout).not.toContain("item=pi #");
   });
 
   it("a member still pending and Ctrl-C during --watch: the last drawing stays, exit 0", async () => {
@@ -66,12 +66,12 @@ describe("jobx timeline", () => {
     const run = await jobxAsync(cluster, ["timeline", "slow", "--watch"], { onStart: (kill) => setTimeout(() => kill("SIGINT"), 2500) });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain("group slow · 2 members");
-    expect(run.stdout).toMatch(/^a +░*…$/m);
+    expect(run.stdout).toMatch(/^item=a +░*…$/m);
   });
 
   it("errors: no such group, a width that is not a number", async () => {
     const missing = await jobxAsync(cluster, ["timeline", "nope"]);
-    expect(missing.status).toBe(2);
+    expect(missing.status).toBe(6);
     expect(missing.stderr).toContain("no group nope");
     const width = await jobxAsync(cluster, ["timeline", "nope", "--width", "wide"]);
     expect(width.status).toBe(2);

@@ -76,9 +76,9 @@ describe("jobx wait: exit codes", () => {
     expect(run.stderr).toContain("group ttlgone: all 1 succeeded");
   });
 
-  it("2 for a group that does not exist", async () => {
+  it("6 for a group that does not exist", async () => {
     const run = await jobxAsync(cluster, ["wait", "nope"]);
-    expect(run.status).toBe(2);
+    expect(run.status).toBe(6);
     expect(run.stderr).toContain("no group nope");
   });
 

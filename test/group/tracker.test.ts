@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GroupTracker, WAIT_EXIT, type WatchEvent } from "../../src/group/tracker";
+import { EXIT } from "../../src/errors";
+import { GroupTracker, type WatchEvent } from "../../src/group/tracker";
 import { memberState, outcomeFromEvents, type JobLike } from "../../src/group/member";
 import { formatDuration, parseDuration } from "../../src/group/duration";
 import { parseRecord, recordConfigMap, type GroupRecord } from "../../src/group/record";
@@ -39,16 +40,16 @@ describe("GroupTracker", () => {
     t.applyEvent(ev("MODIFIED", job("a", { conditions: [cond("Complete")] })));
     expect(t.verdict(false)).toBeUndefined();
     t.applyEvent(ev("MODIFIED", job("b", { conditions: [cond("Complete")] })));
-    expect(t.verdict(false)).toMatchObject({ code: WAIT_EXIT.succeeded, summary: "all 2 succeeded" });
+    expect(t.verdict(false)).toMatchObject({ code: EXIT.OK, summary: "all 2 succeeded" });
   });
 
   it("waits for the rest after a failure, unless failFast", () => {
     const t = new GroupTracker(record(["a", "b"]));
     t.applyList([job("a", { conditions: [cond("Failed")] }), job("b", { active: 1 })]);
     expect(t.verdict(false)).toBeUndefined();
-    expect(t.verdict(true)).toMatchObject({ code: WAIT_EXIT.failed });
+    expect(t.verdict(true)).toMatchObject({ code: EXIT.FAILED });
     t.applyEvent(ev("MODIFIED", job("b", { conditions: [cond("Complete")] })));
-    expect(t.verdict(false)).toMatchObject({ code: WAIT_EXIT.failed, summary: "1 of 2 failed" });
+    expect(t.verdict(false)).toMatchObject({ code: EXIT.FAILED, summary: "1 of 2 failed" });
   });
 
   it("keeps a finished member's outcome when its Job is deleted (ttlSecondsAfterFinished)", () => {
@@ -66,7 +67,7 @@ describe("GroupTracker", () => {
     expect(t.counts()).toMatchObject({ running: 1, missing: 1 });
     t.applyEvent(ev("DELETED", job("a", { active: 1 })));
     expect(t.counts()).toMatchObject({ vanished: 1, missing: 1 });
-    expect(t.verdict(false)).toMatchObject({ code: WAIT_EXIT.vanished });
+    expect(t.verdict(false)).toMatchObject({ code: EXIT.VANISHED });
   });
 
   it("never takes a finished outcome back, and ignores Jobs of other groups", () => {

@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HTML_CSP, htmlReport } from "../../src/report/html";
-import { cleanText, memberLabel } from "../../src/report/text";
+import { cleanText, memberName } from "../../src/report/text";
 import type { MemberSummary, Timeline } from "../../src/group/timeline-types";
 import { fixtureTimeline, runningTimeline, T0, WEIRD_ITEM } from "../fixtures/report/timeline";
 import { CHROMIUM, chromiumArgs, HAS_PYTHON, python, scratchDir, skipNote } from "./tools";
@@ -100,7 +100,7 @@ describe("htmlReport: the page as written", () => {
   });
 
   it.each([
-    ["title and verdict", `<h1>jobx group fruits <span class="verdict failed">failed</span></h1>`],
+    ["title and verdict", `<h1>jobx group fruits <span class="verdict suspended">suspended</span></h1>`],
     ["makespan", "<dt>Makespan</dt><dd>2m58s</dd>"],
     ["pods", "<dt>Pods</dt><dd>8</dd>"],
     ["failures and retries", "<dt>Failed pods / retries</dt><dd>4 / 3</dd>"],
@@ -145,7 +145,7 @@ describe("htmlReport: the page as written", () => {
   it("escapes parameters that carry markup", () => {
     expect(page).not.toContain(WEIRD_ITEM);
     expect(page).not.toContain("</script>");
-    expect(page).toContain("&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39; ]]&gt; \ufffdbell, size=3");
+    expect(page).toContain("&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39; ]]&gt; \ufffdbell,size=3");
   });
 
   it("says when there are no pods yet", () => {
@@ -166,8 +166,8 @@ describe("htmlReport: the page as written", () => {
     const [read] = readHtml([page, htmlReport(runningTimeline())]);
     expect(read?.problems).toEqual([]);
     expect(read?.tags.filter((t) => !ALLOWED_TAGS.includes(t))).toEqual([]);
-    expect(read?.title).toBe("jobx group fruits: failed");
-    expect(read?.items).toContain(`item=${cleanText(WEIRD_ITEM)}, size=3`);
+    expect(read?.title).toBe("jobx group fruits: suspended");
+    expect(read?.items).toContain(`item=${cleanText(WEIRD_ITEM)},size=3`);
   });
 });
 
@@ -202,7 +202,7 @@ describe("htmlReport: any group name, parameters, reasons and hints", () => {
       expect(networkProblems(pages[i] ?? "").filter((p) => p !== "an absolute URL")).toEqual([]);
       // The browser's parser turns CR LF and lone CR into LF.
       const shown = (s: string) => cleanText(s).replace(/\r\n?/g, "\n");
-      expect(read.items).toEqual(t.members.map((m) => shown(memberLabel(m))));
+      expect(read.items).toEqual(t.members.map((m) => shown(memberName(m))));
       expect(read.title).toBe(shown(`jobx group ${t.group}: failed`));
     });
   });
@@ -282,7 +282,7 @@ describe("htmlReport in headless Chromium", () => {
 
     expect(m.viewport[0]).toBe(width);
     expect(m.resources).toEqual([]);
-    expect(m.h1).toBe("jobx group fruits failed");
+    expect(m.h1).toBe("jobx group fruits suspended");
     // One drawn bar per pod, each visible and inside the drawing.
     expect(m.bars).toHaveLength(timeline.bars.length);
     for (const [x, y, w, h] of m.bars) {
@@ -298,7 +298,7 @@ describe("htmlReport in headless Chromium", () => {
     expect(new Set(ys).size).toBe(ys.length);
     expect(m.rows).toBe(timeline.members.length);
     expect(m.items[0]).toBe("item=apple");
-    expect(m.items[6]).toBe(`item=${cleanText(WEIRD_ITEM)}, size=3`);
+    expect(m.items[6]).toBe(`item=${cleanText(WEIRD_ITEM)},size=3`);
     expect(m.figures.join("\n")).toMatch(/Makespan\s+2m58s/);
     expect(m.figures.join("\n")).toMatch(/Concurrency peak \/ mean\s+5 \/ 2\.4 of parallelism 7/);
     expect(m.hints).toBe(2);

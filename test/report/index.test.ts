@@ -40,7 +40,7 @@ describe("writeReports", () => {
     expect(written.map(([p]) => p)).toEqual(["g.html", "r.xml", "g.json"]);
     expect(written[0]?.[1]).toMatch(/^<!DOCTYPE html>/);
     expect(written[1]?.[1]).toContain("peel not found");
-    expect(JSON.parse(written[2]?.[1] ?? "")).toMatchObject({ group: "fruits", verdict: "failed" });
+    expect(JSON.parse(written[2]?.[1] ?? "")).toMatchObject({ group: "fruits", verdict: "suspended" });
     expect(written[2]?.[1].endsWith("}\n")).toBe(true);
   });
 

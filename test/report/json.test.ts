@@ -17,7 +17,7 @@ describe("jsonReport", () => {
   });
 
   it("gives the group's verdict and figures", () => {
-    expect(report).toMatchObject({ schema: "jobx.report/v1", group: "fruits", verdict: "failed", running: false, from: "2026-01-01T10:00:00.000Z", to: "2026-01-01T10:03:00.000Z" });
+    expect(report).toMatchObject({ schema: "jobx.report/v1", group: "fruits", verdict: "suspended", running: false, from: "2026-01-01T10:00:00.000Z", to: "2026-01-01T10:03:00.000Z" });
     expect(report.figures).toMatchObject({ makespanMs: 178_000, members: 7, succeeded: 3, failed: 1, pods: 8, failedPods: 4, retries: 3, peakConcurrency: 5, parallelismLimit: 7, coldStartShare: 0.21 });
     expect(report.figures.coldStart).toEqual({ count: 8, p50Ms: 9_000, p95Ms: 28_000, maxMs: 28_000 });
   });
@@ -45,7 +45,7 @@ describe("jsonReport", () => {
 
   it("times pods still pending or running up to the report's end", () => {
     const running = jsonReport(runningTimeline());
-    expect(running.verdict).toBe("failed");
+    expect(running.verdict).toBe("running");
     const apple = running.members.find((m) => m.job === "fruits-apple");
     expect(apple).toMatchObject({ outcome: "running", finishTime: null, durationMs: 60_000 });
     expect(apple?.pods[0]).toMatchObject({ ended: null, runMs: 52_000 });

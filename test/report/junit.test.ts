@@ -74,7 +74,7 @@ describe("junitReport: the fixture group", () => {
     ["durian vanished: an error, timed to its last pod", `name="item=durian" time="97.000">\n      <error message="Job fruits-durian was deleted before it finished" type="Vanished">`],
     ["elder missing: an error", `<error message="Job fruits-elder was never found in the cluster" type="Missing">`],
     ["fig suspended: skipped", `<skipped message="no outcome yet: the Job was suspended when this report was written" type="suspended">`],
-    ["markup in parameters is escaped", `name="item=&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;q&apos; ]]&gt; \ufffdbell, size=3"`],
+    ["markup in parameters is escaped", `name="item=&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &apos;q&apos; ]]&gt; \ufffdbell,size=3"`],
   ])("%s", (_what, fragment) => {
     expect(xml).toContain(fragment);
   });
@@ -114,7 +114,7 @@ describe("junitReport: the fixture group", () => {
     expect(doc?.error).toBeUndefined();
     const suite = doc?.suites?.[0];
     expect(suite?.attrs).toMatchObject({ name: "jobx group fruits", tests: "7", failures: "1", errors: "2", skipped: "1" });
-    expect(suite?.properties["jobx.verdict"]).toBe("failed");
+    expect(suite?.properties["jobx.verdict"]).toBe("suspended");
     expect(suite?.cases.map((c) => c.kind)).toEqual([null, "failure", null, "error", "error", "skipped", null]);
     expect(suite?.cases[1]?.body).toContain("Error: peel not found ]]> <oops> & \ufffd\ufffddone\nexit 2\n");
   });

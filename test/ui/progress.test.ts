@@ -17,7 +17,7 @@ function view(mode: ProgressMode): { view: ProgressView; err: () => string; out:
   const chunks = { err: "", out: "" };
   err.on("data", (c: Buffer) => (chunks.err += c.toString()));
   out.on("data", (c: Buffer) => (chunks.out += c.toString()));
-  return { view: new ProgressView(mode, err, out), err: () => chunks.err, out: () => chunks.out };
+  return { view: new ProgressView(mode, { stderr: err, stdout: out }), err: () => chunks.err, out: () => chunks.out };
 }
 
 const done = { conditions: [{ type: "Complete", status: "True", reason: "CompletionsReached" }] };

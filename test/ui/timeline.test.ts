@@ -44,20 +44,20 @@ describe("drawTimeline", () => {
   it("one row per pod, the cold start apart from the running part, the outcome at the end", () => {
     const out = drawTimeline(buildTimeline(mixedInput()), 100, { colour: false });
     const row = (label: string) => out.split("\n").find((l) => l.startsWith(label)) ?? "";
-    expect(row("banana #0")).toMatch(/░+█+✗1$/);
-    expect(row("banana #1")).toMatch(/^banana #1 +░+█+✓$/);
-    expect(row("cherry #1")).toMatch(/✗137$/);
-    expect(row("damson")).toMatch(/░+█+…$/);
-    expect(row("elder")).toMatch(/░+…$/);
-    expect(row("elder")).not.toContain("█");
-    expect(row("fig")).toContain("no Job, no pods");
+    expect(row("item=banana #0")).toMatch(/░+█+✗1$/);
+    expect(row("item=banana #1")).toMatch(/^item=banana #1 +░+█+✓$/);
+    expect(row("item=cherry #1")).toMatch(/✗137$/);
+    expect(row("item=damson")).toMatch(/░+█+…$/);
+    expect(row("item=elder")).toMatch(/░+…$/);
+    expect(row("item=elder")).not.toContain("█");
+    expect(row("item=fig")).toContain("no Job, no pods");
     expect(out).toMatch(/^ITEM +0s +2s +4s +6s +8s +10s +12s +14s +16s$/m);
     expect(out).toContain("makespan    16s so far (running) · 7 pods, 3 failed, 2 retries");
   });
 
   it("--limit shows the first rows and says how many were left out", () => {
     const out = drawTimeline(buildTimeline(wavesInput()), 100, { colour: false, limit: 5 });
-    expect(out.split("\n").filter((l) => l.startsWith("pi #"))).toHaveLength(5);
+    expect(out.split("\n").filter((l) => l.startsWith("item=pi #"))).toHaveLength(5);
     expect(out).toContain("… 15 more rows not shown (--limit 5); --compact draws every pod as concurrency over time");
   });
 

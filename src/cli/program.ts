@@ -1,0 +1,234 @@
+/**
+ * The jobx command line: commander's definitions of every command and flag, and their
+ * help. Each action loads one command module on demand (so `jobx --version` does not
+ * load nunjucks or kubernetes-models) and hands it its flags and, for cluster commands,
+ * the context main.ts makes (kubectl, signals, environment).
+ */
+import { Command, Option } from "commander";
+import { EXIT, exitCodeHelp } from "../errors";
+import type { CommandContext } from "../lifecycle/session";
+import { VERSION } from "../version";
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const EXPAND_HELP = `
+Parameters (combine freely; every row also sees 'index' (from 0), 'params' (the row
+as a map) and 'jobx' (group, count, template)):
+  --items a,b,c                one variable, 'item'
+  --param size=s,m,l           a list per key; several keys form a matrix (every combination)
+  --zip                        pair --items/--param/--range lists position by position instead
+  --range shard=0..9[:STEP]    integers, END included
+  --params rows.csv            rows from a file: YAML/JSON list of objects, CSV with a header
+                               row, or NDJSON ('-' reads stdin); repeat to combine files
+  --set image=busybox:1.36     a constant in every row
+  With none of these the template is rendered once, so a Jinja2 template that loops
+  over its own list works unchanged.
+  Order: files (in the order given), then the inline lists (items, params, ranges);
+  the first varies slowest, as nested for-loops. Commas in values: escape as '\\,'.
+
+Filters for Kubernetes YAML, besides nunjucks' own:
+  tojson  quote  toyaml  indent(width, first, blank)  b64encode  b64decode  dnslabel(max)  unique
+  Quote every parameter that may hold YAML syntax: {{ cmd | tojson }}.
+
+Examples:
+  jobx expand job --items apple,banana,cherry | kubectl apply -f -
+  jobx expand batch-work --param size=small,large --range shard=0..3
+  jobx expand ./job.yaml.jinja2 --raw        # the docs' Jinja2 template, rendered as python would
+  jobx expand job --params items.csv --out-dir ./jobs
+
+${exitCodeHelp([EXIT.OK, EXIT.USAGE, EXIT.INTERNAL])}
+  (on an input error nothing is written to stdout, unless a message says the output is incomplete)`;
+
+const APPLY_HELP = `
+Before anything is written, jobx checks what stands in the way: a ConfigMap under the
+group's name that is not its record, or a Job under one of its names that is not the
+group's (another group's, or made by kubectl), stops the apply with its owner named
+(exit 7). --adopt takes such Jobs over into the group, and lists them.
+
+Examples:
+  jobx apply job --items apple,banana,cherry
+  jobx apply batch-work --params inputs.csv --wait --timeout 30m --cleanup on-success   # CI
+  jobx apply job --items a,b --dry-run=client              # the manifests, nothing sent
+  jobx apply job --items a,b --dry-run=client --show-plan  # the kubectl commands instead
+
+Transient refusals (429, 5xx, connection trouble) are retried: at most 6 tries, waiting
+1, 2, 4, 8 and 8 s between them; permanent ones (400, 403, 404, 409, 422) are not.
+
+${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.USAGE, EXIT.TIMEOUT, EXIT.VANISHED, EXIT.CLUSTER, EXIT.CONFLICT, EXIT.INTERNAL, EXIT.SIGINT])}`;
+
+const WAIT_HELP = `
+${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.USAGE, EXIT.TIMEOUT, EXIT.VANISHED, EXIT.CLUSTER, EXIT.NOT_FOUND, EXIT.SIGINT])}
+  With --fail-fast, 1 comes at the first failure; otherwise once every member finished.
+  A suspended group is said to be suspended once, and waited for (until --timeout).`;
+
+const CLUSTER_HELP = (codes: number[]) => `\n${exitCodeHelp(codes as never[])}`;
+
+function withParamOptions(command: Command): Command {
+  return command
+    .option("--items <list>", "comma-separated values for the variable 'item' (repeatable)", collect, [])
+    .option("--param <key=v1,v2>", "a list of values for KEY (repeatable; several form a matrix)", collect, [])
+    .option("--range <key=START..END[:STEP]>", "integers from START to END inclusive (repeatable)", collect, [])
+    .option("--zip", "pair the inline lists position by position instead of every combination", false)
+    .option("--params <file>", "rows from a YAML, JSON, CSV or NDJSON file; '-' for stdin (repeatable)", collect, [])
+    .option("--set <key=value>", "a constant visible in every row (repeatable)", collect, [])
+    .option("--group <name>", "the group name (a DNS-1123 label); default: template name plus a hash of template and parameters");
+}
+
+const REPORT_OPTION = [
+  "--report <kind=file>",
+  "write a report when done: junit=FILE (CI test results), json=FILE, html=FILE (timeline and table); repeatable",
+] as const;
+
+function withWaitOptions(command: Command): Command {
+  return command
+    .option(...REPORT_OPTION, collect, [])
+    .option("--timeout <duration>", "give up after this long (90s, 5m, 1h)")
+    .option("--fail-fast", "stop at the first failed member", false)
+    .addOption(new Option("-o, --output <format>", "progress as text on stderr, or NDJSON events on stdout").choices(["text", "json"]).default("text"))
+    .option("-q, --quiet", "no progress", false);
+}
+
+export function buildProgram(context: () => CommandContext): Command {
+  const program = new Command("jobx")
+    .description("Expand one Job template over many parameter sets, and run the Jobs as one group.")
+    .version(VERSION, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureHelp({ showGlobalOptions: true })
+    // As kubectl takes them: before or after the command (`jobx -n batch status G`, `jobx status G -n batch`).
+    .option("--kubeconfig <file>", "kubeconfig file, passed to kubectl")
+    .option("--context <name>", "kubeconfig context, passed to kubectl")
+    .option("-n, --namespace <ns>", "namespace, passed to kubectl");
+
+  withParamOptions(
+    program
+      .command("expand")
+      .summary("render a template over parameter sets into checked, group-labelled Job manifests")
+      .description(
+        "Render TEMPLATE (a file, or a built-in name from 'jobx templates') once per parameter row, check every " +
+          "document is a valid batch/v1 Job, give each a unique valid name and the group's labels, and print them.",
+      )
+      .argument("[template]", "template file path, or a built-in template name", "job"),
+  )
+    .addOption(new Option("-o, --output <format>", "output format").choices(["yaml", "json"]).default("yaml"))
+    .option("--out-dir <dir>", "write one file per Job into DIR (created if needed) and print the paths")
+    .option("--raw", "print the rendered text as the template produced it: no parsing, checks or labels", false)
+    .option("-q, --quiet", "no summary line on stderr", false)
+    .addHelpText("after", EXPAND_HELP)
+    .action(async (template: string, _options, command: Command) => {
+      const { runExpand } = await import("../commands/expand");
+      await runExpand(template, command.optsWithGlobals());
+    });
+
+  withWaitOptions(
+    withParamOptions(
+      program
+        .command("apply")
+        .summary("expand and submit the Jobs as one group; optionally wait, report and clean up")
+        .description(
+          "Expand TEMPLATE as 'jobx expand' does, write the group record (a ConfigMap named after the group), then " +
+            "submit every Job, owned by the record, in batches. Re-running is safe: unchanged Jobs are left alone.",
+        )
+        .argument("[template]", "template file path, or a built-in template name", "job"),
+    ),
+  )
+    .option("--dry-run <mode>", "none; client: print the manifests and send nothing; server: have the cluster validate everything, store nothing")
+    .option("--show-plan", "with --dry-run=client: print the kubectl commands jobx would run instead of the manifests", false)
+    .option("--wait", "wait for the group to finish (see jobx wait)", false)
+    .addOption(new Option("--cleanup <when>", "delete the group when the wait ends").choices(["never", "on-success", "always"]).default("never"))
+    .option("--replace", "delete and re-create the group's Jobs whose template changed (asks first)", false)
+    .option("--adopt", "take over Jobs in the way that are not the group's (listed first)", false)
+    .option("--prune", "delete the group's Jobs that this expansion no longer has (asks first)", false)
+    .option("-y, --yes", "do not ask before --replace or --prune", false)
+    .option("--batch-size <n>", "Jobs per kubectl process", "100")
+    .addHelpText("after", APPLY_HELP)
+    .action(async (template: string, _options, command: Command) => {
+      const { runApply } = await import("../commands/apply");
+      await runApply(template, command.optsWithGlobals(), context());
+    });
+
+  withWaitOptions(program.command("wait").description("wait until every member of GROUP has finished").argument("<group>"))
+    .addHelpText("after", WAIT_HELP)
+    .action(async (group: string, _options, command: Command) => {
+      const { runWait } = await import("../commands/wait");
+      await runWait(group, command.optsWithGlobals(), context());
+    });
+
+  program
+    .command("status")
+    .description("one line per member of GROUP, and a summary")
+    .argument("<group>")
+    .option(...REPORT_OPTION, collect, [])
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND]))
+    .action(async (group: string, _options, command: Command) => {
+      const { runStatus } = await import("../commands/status");
+      await runStatus(group, command.optsWithGlobals(), context());
+    });
+
+  program
+    .command("list")
+    .description("the groups in the namespace, with member counts and state")
+    .option("-A, --all-namespaces", "groups in every namespace", false)
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER]))
+    .action(async (_options, command: Command) => {
+      const { runList } = await import("../commands/list");
+      await runList(command.optsWithGlobals(), context());
+    });
+
+  program
+    .command("logs")
+    .description("complete logs of every pod of GROUP, each line prefixed by its item")
+    .argument("<group>")
+    .option("--failed", "only members that failed", false)
+    .option("--item <item>", "one member: its row index, Job name, or key=value")
+    .option("-f, --follow", "follow the logs of every pod as it starts, until the group finishes", false)
+    .option("--out-dir <dir>", "write DIR/<job>/<pod>.log instead of printing")
+    .option("--concurrency <n>", "logs fetched at once", "4")
+    .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND]))
+    .action(async (group: string, _options, command: Command) => {
+      const { runLogs } = await import("../commands/logs");
+      await runLogs(group, command.optsWithGlobals(), context());
+    });
+
+  program
+    .command("delete")
+    .description("delete GROUP: its record, and with it exactly the Jobs it owns and their pods")
+    .argument("<group>")
+    .option("-y, --yes", "do not ask (required when not on a terminal)", false)
+    .option("--wait", "wait until no Job or pod of the group remains", false)
+    .option("--ignore-not-found", "a group that does not exist is not an error", false)
+    .option("-q, --quiet", "no progress lines", false)
+    .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND, EXIT.CONFLICT]))
+    .action(async (group: string, _options, command: Command) => {
+      const { runDelete } = await import("../commands/delete");
+      await runDelete(group, command.optsWithGlobals(), context());
+    });
+
+  program
+    .command("timeline")
+    .description("when each pod of GROUP waited and ran, on one time axis, with figures and hints")
+    .argument("<group>")
+    .option("--width <n>", "columns to draw in (default: the terminal's width, or 100)")
+    .option("--limit <n>", "at most N rows of pods; the rest are counted")
+    .option("--compact", "concurrency over time instead of a row per pod (automatic when the rows would not fit the terminal)", false)
+    .option("--watch", "redraw every second until the group finishes; Ctrl-C stops", false)
+    .addOption(new Option("-o, --output <format>", "the drawing, or the timeline as JSON").choices(["text", "json"]).default("text"))
+    .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND]))
+    .action(async (group: string, _options, command: Command) => {
+      const { runTimeline } = await import("../commands/timeline");
+      await runTimeline(group, command.optsWithGlobals(), context());
+    });
+
+  program
+    .command("templates")
+    .description("list the built-in templates, with what each is for")
+    .action(async () => {
+      const { runTemplates } = await import("../commands/templates");
+      await runTemplates();
+    });
+
+  return program;
+}

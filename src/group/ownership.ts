@@ -1,0 +1,62 @@
+/**
+ * Whose an object is. jobx changes or deletes only what is its group's: a Job that
+ * carries the group's labels and an ownerReference to the group's record by UID, and
+ * the record itself (a ConfigMap with the record labels). Anything else in the way is
+ * someone else's, and this says whose, in words a person can act on.
+ */
+import { LABEL, MANAGED_BY } from "../manifest/labels";
+import { isRecordObject } from "./record";
+
+/** As much of an object as ownership needs (metadata as the API returns it). */
+export interface OwnedObject {
+  kind?: string;
+  metadata: {
+    name: string;
+    uid?: string;
+    labels?: Record<string, string>;
+    ownerReferences?: { kind?: string; name?: string; uid?: string }[];
+    managedFields?: { manager?: string; operation?: string; time?: string }[];
+  };
+}
+
+export type Standing =
+  /** The group's: its labels and an ownerReference to its record by UID. */
+  | { kind: "ours" }
+  /** The group's labels but no owner: applied from `jobx expand` output, or left by a record that is gone. */
+  | { kind: "unowned" }
+  /** Someone else's; `owner` says whose. */
+  | { kind: "foreign"; owner: string };
+
+/** Who made an object, as its managed fields say: the first manager that wrote it. */
+function creator(object: OwnedObject): string | undefined {
+  const fields = object.metadata.managedFields ?? [];
+  const first = [...fields].sort((a, b) => (a.time ?? "").localeCompare(b.time ?? ""))[0];
+  return first?.manager;
+}
+
+/** Whose an object is, in words: "jobx group other", "ConfigMap x (its owner)", "field manager kubectl-create". */
+export function describeOwner(object: OwnedObject): string {
+  const labels = object.metadata.labels ?? {};
+  const group = labels[LABEL.managedBy] === MANAGED_BY ? labels[LABEL.group] : undefined;
+  if (group !== undefined) return `jobx group ${group}`;
+  const owner = object.metadata.ownerReferences?.[0];
+  if (owner) return `${owner.kind ?? "an object"} ${owner.name ?? ""}`.trim();
+  const manager = creator(object);
+  return manager ? `field manager ${manager}` : "an unknown owner";
+}
+
+/** Whether a Job is group `group`'s, whose record has uid `recordUid` (undefined: the group has no record yet). */
+export function jobStanding(job: OwnedObject, group: string, recordUid: string | undefined): Standing {
+  const labels = job.metadata.labels ?? {};
+  const refs = job.metadata.ownerReferences ?? [];
+  if (labels[LABEL.managedBy] !== MANAGED_BY || labels[LABEL.group] !== group) return { kind: "foreign", owner: describeOwner(job) };
+  if (recordUid !== undefined && refs.some((r) => r.kind === "ConfigMap" && r.name === group && r.uid === recordUid)) return { kind: "ours" };
+  if (refs.length === 0) return { kind: "unowned" };
+  const other = refs.find((r) => !(r.kind === "ConfigMap" && r.name === group));
+  return { kind: "foreign", owner: other ? `${other.kind ?? "an object"} ${other.name ?? ""}`.trim() : `an earlier record of group ${group} (uid ${refs[0]?.uid ?? "?"})` };
+}
+
+/** Whether the ConfigMap under the group's name is the group's record. */
+export function recordStanding(cm: OwnedObject, group: string): Standing {
+  return isRecordObject(cm, group) ? { kind: "ours" } : { kind: "foreign", owner: describeOwner(cm) };
+}

@@ -1,0 +1,62 @@
+/** The groups of a namespace (or of all), each with its counts and its state by the one rule. */
+import { parseRecord } from "../group/record";
+import { GroupTracker } from "../group/tracker";
+import type { GroupPhase } from "../group/outcome";
+import { listJobs, listRecords } from "../kube/queries";
+import { LABEL, MANAGED_BY } from "../manifest/labels";
+import type { EventLike, JobLike } from "../group/member";
+import { namespaceEvents, refreshTracker } from "./snapshot";
+import type { Session } from "./session";
+
+export interface GroupRow {
+  namespace: string;
+  group: string;
+  jobs: number;
+  succeeded: number;
+  failed: number;
+  running: number;
+  suspended: number;
+  missing: number;
+  state: GroupPhase;
+  appliedAt: string;
+  template: string;
+}
+
+export async function listGroups(session: Session, options: { allNamespaces: boolean }): Promise<GroupRow[]> {
+  const { cluster } = session;
+  const [records, jobs] = await Promise.all([
+    listRecords(cluster, options.allNamespaces),
+    listJobs(cluster, { labels: `${LABEL.managedBy}=${MANAGED_BY}`, allNamespaces: options.allNamespaces, purpose: "list jobx Jobs" }),
+  ]);
+  const rows: GroupRow[] = [];
+  // Events are read once per namespace, and only for groups with members gone from the cluster.
+  const events = new Map<string, Promise<EventLike[]>>();
+  const eventsOf = (ns: string) => {
+    if (!events.has(ns)) events.set(ns, namespaceEvents(cluster, options.allNamespaces ? ns : undefined));
+    return events.get(ns) as Promise<EventLike[]>;
+  };
+  for (const cm of records) {
+    const record = parseRecord(cm as Parameters<typeof parseRecord>[0]);
+    if (!record) continue;
+    const ns = cm.metadata.namespace ?? "";
+    const tracker = new GroupTracker(record);
+    const members = jobs.filter((j: JobLike & { metadata: { namespace?: string } }) => j.metadata.labels?.[LABEL.group] === record.group && (j.metadata.namespace ?? "") === ns);
+    // The same refresh as status and wait: members gone by TTL take their outcome from the events.
+    await refreshTracker(cluster, tracker, members, () => eventsOf(ns));
+    const c = tracker.counts();
+    rows.push({
+      namespace: ns,
+      group: record.group,
+      jobs: c.total,
+      succeeded: c.succeeded,
+      failed: c.failed,
+      running: c.running + c.pending,
+      suspended: c.suspended,
+      missing: c.missing + c.vanished,
+      state: tracker.outcome().phase,
+      appliedAt: record.appliedAt,
+      template: record.template,
+    });
+  }
+  return rows;
+}
