@@ -1,11 +1,13 @@
 /**
  * Whose an object is. jobx changes or deletes only what is its group's: a Job that
  * carries the group's labels and an ownerReference to the group's record by UID, and
- * the record itself (a ConfigMap with the record labels). Anything else in the way is
- * someone else's, and this says whose, in words a person can act on.
+ * the record itself (a ConfigMap with the record labels). A group that has no record
+ * (its manifests came from `jobx expand` and were applied by hand) is the Jobs that
+ * carry its labels and a member's item label and have no owner at all. Anything else
+ * in the way is someone else's, and this says whose, in words a person can act on.
  */
 import { LABEL, MANAGED_BY } from "../manifest/labels";
-import { isRecordObject } from "./record";
+import { isRecordObject, RECORD_LABEL } from "./record";
 
 /** As much of an object as ownership needs (metadata as the API returns it). */
 export interface OwnedObject {
@@ -22,7 +24,7 @@ export interface OwnedObject {
 export type Standing =
   /** The group's: its labels and an ownerReference to its record by UID. */
   | { kind: "ours" }
-  /** The group's labels but no owner: applied from `jobx expand` output, or left by a record that is gone. */
+  /** Made by `jobx expand` and applied by hand: the group's labels, a member's item label, and no owner at all. */
   | { kind: "unowned" }
   /** Someone else's; `owner` says whose. */
   | { kind: "foreign"; owner: string };
@@ -51,7 +53,8 @@ export function jobStanding(job: OwnedObject, group: string, recordUid: string |
   const refs = job.metadata.ownerReferences ?? [];
   if (labels[LABEL.managedBy] !== MANAGED_BY || labels[LABEL.group] !== group) return { kind: "foreign", owner: describeOwner(job) };
   if (recordUid !== undefined && refs.some((r) => r.kind === "ConfigMap" && r.name === group && r.uid === recordUid)) return { kind: "ours" };
-  if (refs.length === 0) return { kind: "unowned" };
+  if (refs.length === 0 && labels[LABEL.item] !== undefined && labels[RECORD_LABEL] === undefined) return { kind: "unowned" };
+  if (refs.length === 0) return { kind: "foreign", owner: "no one, and it is not a member jobx made" };
   const other = refs.find((r) => !(r.kind === "ConfigMap" && r.name === group));
   return { kind: "foreign", owner: other ? `${other.kind ?? "an object"} ${other.name ?? ""}`.trim() : `an earlier record of group ${group} (uid ${refs[0]?.uid ?? "?"})` };
 }

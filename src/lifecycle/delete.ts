@@ -34,8 +34,8 @@ export interface DeleteResult {
   deleted: boolean;
   /** The group's Jobs that were deleted (by the record's garbage collection, or by name). */
   jobs: number;
-  /** Jobs with the group's labels left alone because they are not the group's. */
-  leftAlone: string[];
+  /** Jobs with the group's labels left alone because they are not the group's, and why. */
+  leftAlone: { name: string; why: string }[];
 }
 
 /** The group's Jobs, and those with its labels that are not its. */
@@ -66,8 +66,8 @@ export async function deleteGroup(session: Session, group: string, options: Dele
   // With a record, its Jobs go with it; without one, the Jobs that only carry the group's labels are the group.
   const byName = found.kind === "record" ? [] : jobs.unowned;
   const count = jobs.ours.length + byName.length;
-  const leftAlone = [...jobs.others.map((o) => `${o.name} (owned by ${o.owner})`), ...(found.kind === "record" ? jobs.unowned.map((n) => `${n} (not owned by the group's record)`) : [])];
-  for (const line of leftAlone.slice(0, 10)) warn(session, `Job ${line} carries the labels of group ${group} but is not the group's: left alone`);
+  const leftAlone = [...jobs.others.map((o) => ({ name: o.name, why: `it belongs to ${o.owner}` })), ...(found.kind === "record" ? jobs.unowned.map((name) => ({ name, why: "the group's record does not own it" })) : [])];
+  for (const { name, why } of leftAlone.slice(0, 10)) warn(session, `Job ${name} carries the labels of group ${group} but is not the group's (${why}): left alone`);
   if (leftAlone.length > 10) warn(session, `…and ${leftAlone.length - 10} more left alone`);
 
   if (found.kind === "absent" && count === 0) {

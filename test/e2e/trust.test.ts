@@ -114,7 +114,7 @@ describe("nothing that is not the group's is changed or deleted", () => {
     await cluster.kubectl(["label", "job", "impostor", "app.kubernetes.io/managed-by=jobx", "jobx.dev/group=own"]);
     const del = await jobxAsync(cluster, ["delete", "own", "--yes", "--wait"]);
     expect(del.status, del.stderr).toBe(0);
-    expect(del.stderr).toContain("Job impostor (not owned by the group's record) carries the labels of group own but is not the group's: left alone");
+    expect(del.stderr).toContain("Job impostor carries the labels of group own but is not the group's (it belongs to no one, and it is not a member jobx made): left alone");
     expect(await jobNames(cluster, "jobx.dev/group=own")).toEqual(["impostor"]);
   });
 
