@@ -17,13 +17,14 @@ import { currentContext, listGroupJobs, listGroupPods, lookupRecord } from "../k
 import { runOrThrow } from "../kube/retry";
 import { note, warn, type Session } from "./session";
 
+/** How long `delete --wait` waits for the Jobs and pods to go. */
+const DELETE_WAIT_MS = 300_000;
+
 export interface DeleteOptions {
   /** Do not ask. */
   yes: boolean;
   /** Wait until no Job or pod of the group remains. */
   wait: boolean;
-  /** How long --wait waits. */
-  waitMs?: number;
   quiet?: boolean;
   /** A group that does not exist is not an error. */
   ignoreNotFound?: boolean;
@@ -108,7 +109,7 @@ export async function deleteGroup(session: Session, group: string, options: Dele
 
 /** Waits until none of the deleted Jobs and none of the group's pods remain; names pods held by finalizers. */
 async function waitGone(session: Session, group: string, names: string[], options: DeleteOptions): Promise<void> {
-  const deadline = session.now() + (options.waitMs ?? 300_000);
+  const deadline = session.now() + DELETE_WAIT_MS;
   const wanted = new Set(names);
   for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
     const [jobs, pods] = await Promise.all([listGroupJobs(session.cluster, group), listGroupPods(session.cluster, group)]);

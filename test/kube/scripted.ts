@@ -14,7 +14,17 @@ export interface Scripted extends Cluster {
   slept: number[];
 }
 
-export function scripted(answer: (plan: KubectlPlan, call: number) => Answer | Promise<Answer>, options: { stopped?: () => boolean } = {}): Scripted {
+/** A stream the test drives: it sends lines and ends it. */
+export interface ScriptedStream {
+  plan: KubectlPlan;
+  send(line: string): void;
+  end(result?: Answer): void;
+}
+
+export function scripted(
+  answer: (plan: KubectlPlan, call: number) => Answer | Promise<Answer>,
+  options: { stopped?: () => boolean; onStream?: (stream: ScriptedStream) => void } = {},
+): Scripted {
   const calls: KubectlPlan[] = [];
   const slept: number[] = [];
   const kubectl: Kubectl = {
@@ -23,8 +33,19 @@ export function scripted(answer: (plan: KubectlPlan, call: number) => Answer | P
       const a = await answer(plan, calls.length - 1);
       return { exitCode: a.exitCode ?? 0, stdout: a.stdout ?? "", stderr: a.stderr ?? "", ...(a.signal ? { signal: a.signal } : {}) };
     },
-    stream() {
-      throw new Error("no streams in a scripted kubectl");
+    stream(plan, onLine) {
+      calls.push(plan);
+      let finish: (result: KubectlResult) => void = () => {};
+      const done = new Promise<KubectlResult>((resolve) => (finish = resolve));
+      let ended = false;
+      const end = (a: Answer = {}) => {
+        if (ended) return;
+        ended = true;
+        finish({ exitCode: a.exitCode ?? 0, stdout: "", stderr: a.stderr ?? "" });
+      };
+      if (!options.onStream) throw new Error("this scripted kubectl has no streams");
+      options.onStream({ plan, send: (line) => !ended && onLine(line), end });
+      return { done, stop: () => end({ exitCode: 143 }) };
     },
     stopAll() {},
   };
