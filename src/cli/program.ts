@@ -81,14 +81,22 @@ const REPORT_OPTION = [
   "write a report when done: junit=FILE (CI test results), json=FILE, html=FILE (timeline and table); repeatable",
 ] as const;
 
-function withWaitOptions(command: Command): Command {
+function withWaitOptions(command: Command, output: Option): Command {
   return command
     .option(...REPORT_OPTION, collect, [])
     .option("--timeout <duration>", "give up after this long (90s, 5m, 1h)")
     .option("--fail-fast", "stop at the first failed member", false)
-    .addOption(new Option("-o, --output <format>", "progress as text on stderr, or NDJSON events on stdout").choices(["text", "json"]).default("text"))
+    .addOption(output)
     .option("-q, --quiet", "no progress", false);
 }
+
+/** wait's -o: `json` has been NDJSON progress events since the first release, and CI scripts read it. */
+const WAIT_OUTPUT = () => new Option("-o, --output <format>", "progress as text on stderr, or NDJSON events on stdout").choices(["text", "json"]).default("text");
+/** apply's -o: what was submitted, as kubectl's apply prints it; with --wait, json stays the NDJSON progress events. */
+const APPLY_OUTPUT = () =>
+  new Option("-o, --output <format>", "text; name: job.batch/<name> of each member; json|yaml: the submitted objects (with --wait, json is NDJSON progress events, as for jobx wait)")
+    .choices(["text", "json", "yaml", "name"])
+    .default("text");
 
 export function buildProgram(context: () => CommandContext): Command {
   const program = new Command("jobx")
@@ -96,6 +104,8 @@ export function buildProgram(context: () => CommandContext): Command {
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ showGlobalOptions: true })
+    // Every line jobx writes to stderr starts with "jobx:", commander's own errors too.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^(?=.)/gm, "jobx: ")) })
     // As kubectl takes them: before or after the command (`jobx -n batch status G`, `jobx status G -n batch`).
     .option("--kubeconfig <file>", "kubeconfig file, passed to kubectl")
     .option("--context <name>", "kubeconfig context, passed to kubectl")
@@ -132,6 +142,7 @@ export function buildProgram(context: () => CommandContext): Command {
         )
         .argument("[template]", "template file path, or a built-in template name", "job"),
     ),
+    APPLY_OUTPUT(),
   )
     .option("--dry-run <mode>", "none; client: print the manifests and send nothing; server: have the cluster validate everything, store nothing")
     .option("--show-plan", "with --dry-run=client: print the kubectl commands jobx would run instead of the manifests", false)
@@ -148,7 +159,7 @@ export function buildProgram(context: () => CommandContext): Command {
       await runApply(template, command.optsWithGlobals(), context());
     });
 
-  withWaitOptions(program.command("wait").description("wait until every member of GROUP has finished").argument("<group>"))
+  withWaitOptions(program.command("wait").description("wait until every member of GROUP has finished").argument("<group>"), WAIT_OUTPUT())
     .addHelpText("after", WAIT_HELP)
     .action(async (group: string, _options, command: Command) => {
       const { runWait } = await import("../commands/wait");
@@ -160,7 +171,7 @@ export function buildProgram(context: () => CommandContext): Command {
     .description("one line per member of GROUP, and a summary")
     .argument("<group>")
     .option(...REPORT_OPTION, collect, [])
-    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("-o, --output <format>", "text; wide: more columns; json|yaml; name: job.batch/<name> of each member").choices(["text", "wide", "json", "yaml", "name"]).default("text"))
     .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND]))
     .action(async (group: string, _options, command: Command) => {
       const { runStatus } = await import("../commands/status");
@@ -171,7 +182,7 @@ export function buildProgram(context: () => CommandContext): Command {
     .command("list")
     .description("the groups in the namespace, with member counts and state")
     .option("-A, --all-namespaces", "groups in every namespace", false)
-    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("-o, --output <format>", "text; wide: more columns; json|yaml").choices(["text", "wide", "json", "yaml"]).default("text"))
     .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER]))
     .action(async (_options, command: Command) => {
       const { runList } = await import("../commands/list");
@@ -182,9 +193,14 @@ export function buildProgram(context: () => CommandContext): Command {
     .command("logs")
     .description("complete logs of every pod of GROUP, each line prefixed by its item")
     .argument("<group>")
-    .option("--failed", "only members that failed", false)
+    .option("--failed", "only members that failed (for an Indexed Job, only its failed indexes)", false)
     .option("--item <item>", "one member: its row index, Job name, or key=value")
     .option("-f, --follow", "follow the logs of every pod as it starts, until the group finishes", false)
+    .option("--tail <lines>", "the last LINES lines of each log (kubectl's --tail)")
+    .option("--since <duration>", "only lines newer than this (5s, 2m, 3h; kubectl's --since)")
+    .option("--timestamps", "prefix each line with its RFC 3339 time (kubectl's --timestamps)", false)
+    .option("-c, --container <name>", "one container of each pod (default: every container)")
+    .option("--all-containers", "every container of each pod (the default)", false)
     .option("--out-dir <dir>", "write DIR/<job>/<pod>.log instead of printing")
     .option("--concurrency <n>", "logs fetched at once", "4")
     .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND]))
@@ -215,11 +231,40 @@ export function buildProgram(context: () => CommandContext): Command {
     .option("--limit <n>", "at most N rows of pods; the rest are counted")
     .option("--compact", "concurrency over time instead of a row per pod (automatic when the rows would not fit the terminal)", false)
     .option("--watch", "redraw every second until the group finishes; Ctrl-C stops", false)
-    .addOption(new Option("-o, --output <format>", "the drawing, or the timeline as JSON").choices(["text", "json"]).default("text"))
+    .addOption(new Option("-o, --output <format>", "the drawing, or the timeline as data (json|yaml)").choices(["text", "json", "yaml"]).default("text"))
     .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND]))
     .action(async (group: string, _options, command: Command) => {
       const { runTimeline } = await import("../commands/timeline");
       await runTimeline(group, command.optsWithGlobals(), context());
+    });
+
+  program
+    .command("completion")
+    .description("print the shell completion script: source <(jobx completion bash), or zsh, or fish")
+    .argument("<shell>", "bash, zsh or fish")
+    .addHelpText(
+      "after",
+      `
+Completes commands, flags and their values, built-in template names and — from the
+cluster, through kubectl and the --context/--namespace already typed — group names.
+
+  bash:  source <(jobx completion bash)        # or save it in /etc/bash_completion.d/jobx
+  zsh:   source <(jobx completion zsh)         # or save it as _jobx in a folder of $fpath
+  fish:  jobx completion fish | source         # or save it in ~/.config/fish/completions/jobx.fish`,
+    )
+    .action(async (shell: string) => {
+      const { runCompletion } = await import("../commands/completion");
+      await runCompletion(shell);
+    });
+
+  program
+    .command("__complete", { hidden: true })
+    .argument("[words...]")
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (words: string[]) => {
+      const { runComplete } = await import("../commands/completion");
+      await runComplete(program, words, context());
     });
 
   program

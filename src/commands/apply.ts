@@ -9,6 +9,7 @@ import { note, processSession, warn, type CommandContext } from "../lifecycle/se
 import { resolveTarget, type TargetOptions } from "../lifecycle/target";
 import { progressMode } from "../lifecycle/wait";
 import { counted } from "../text/plural";
+import { formatData, jobNamesText } from "../ui/formats";
 
 export interface ApplyFlags extends ParamOptions, TargetOptions {
   dryRun?: string;
@@ -21,7 +22,7 @@ export interface ApplyFlags extends ParamOptions, TargetOptions {
   adopt: boolean;
   prune: boolean;
   yes: boolean;
-  output?: "text" | "json";
+  output?: "text" | "json" | "yaml" | "name";
   quiet: boolean;
   batchSize: string;
   report: string[];
@@ -60,6 +61,9 @@ export async function runApply(templateArg: string, flags: ApplyFlags, context: 
   });
   const { submitted, verdict } = result;
   const group = expansion.group;
+  // What was submitted, as kubectl's apply prints it (with --wait, -o json is the progress events instead).
+  if (flags.output === "name") session.streams.stdout.write(jobNamesText(submitted.objects.filter((o) => o.kind === "Job").map((o) => o.metadata.name)));
+  if (flags.output === "yaml" || (flags.output === "json" && !flags.wait)) session.streams.stdout.write(formatData(flags.output, { apiVersion: "v1", kind: "List", items: submitted.objects }));
   if (submitted.failed.size > 0) {
     const hint =
       submitted.immutable.length > 0 && !flags.replace

@@ -7,6 +7,7 @@ import type { Timeline } from "../group/timeline-types";
 import { processSession, type CommandContext } from "../lifecycle/session";
 import { resolveTarget, type TargetOptions } from "../lifecycle/target";
 import { snapshotTimeline, watchTimeline } from "../lifecycle/timeline";
+import { formatData, timelineData } from "../ui/formats";
 import { drawTimeline } from "../ui/timeline-drawing";
 
 export interface TimelineFlags extends TargetOptions {
@@ -14,7 +15,7 @@ export interface TimelineFlags extends TargetOptions {
   limit?: string;
   compact?: boolean;
   watch?: boolean;
-  output?: "text" | "json";
+  output?: "text" | "json" | "yaml";
 }
 
 /** Width when stdout is not a terminal (CI logs, files): wide enough to read, narrow enough to paste. */
@@ -37,21 +38,21 @@ export async function runTimeline(group: string, flags: TimelineFlags, context: 
   const colour = tty && streams.colour;
   const draw = (t: Timeline): string => {
     // Too many rows for the terminal: the concurrency chart shows them all at once.
-    const rows = t.bars.length + t.members.filter((m) => m.attempts === 0).length;
+    const rows = t.bars.length + t.members.filter((m) => m.pods === 0).length;
     const compact = flags.compact === true || (tty && limit === undefined && rows + OTHER_LINES > (streams.rows ?? Infinity));
     return drawTimeline(t, width, { colour, compact, ...(limit !== undefined ? { limit } : {}) });
   };
 
   if (!flags.watch) {
     const t = await snapshotTimeline(session, group);
-    streams.stdout.write(flags.output === "json" ? `${JSON.stringify(t, null, 2)}\n` : draw(t));
+    streams.stdout.write(flags.output === "json" || flags.output === "yaml" ? formatData(flags.output, timelineData(t)) : draw(t));
     return;
   }
   // --watch: redraw in place on a terminal; in logs, a new drawing only when something happened, and the final one.
   let drawnLines = 0;
   let lastKey = "";
   const last = await watchTimeline(session, group, (t) => {
-    if (flags.output === "json") return;
+    if (flags.output === "json" || flags.output === "yaml") return;
     const frame = draw(t);
     if (tty) {
       if (drawnLines > 0) streams.stdout.write(`\x1b[${drawnLines}A\x1b[0J`);
@@ -62,5 +63,5 @@ export async function runTimeline(group: string, flags: TimelineFlags, context: 
     }
     lastKey = stateKey(t);
   });
-  if (flags.output === "json" && last) streams.stdout.write(`${JSON.stringify(last, null, 2)}\n`);
+  if ((flags.output === "json" || flags.output === "yaml") && last) streams.stdout.write(formatData(flags.output, timelineData(last)));
 }

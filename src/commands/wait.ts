@@ -3,7 +3,7 @@ import { RunError } from "../errors";
 import { durationMs } from "../cli/flags";
 import { verifyReportTargets, writeGroupReports } from "../lifecycle/reports";
 import { note, processSession, type CommandContext } from "../lifecycle/session";
-import { requireRecord } from "../lifecycle/snapshot";
+import { findGroup } from "../lifecycle/snapshot";
 import { resolveTarget, type TargetOptions } from "../lifecycle/target";
 import { progressMode, waitForGroup } from "../lifecycle/wait";
 
@@ -19,7 +19,7 @@ export async function runWait(group: string, flags: WaitFlags, context: CommandC
   verifyReportTargets(flags.report);
   const timeoutMs = durationMs("--timeout", flags.timeout);
   const session = processSession(resolveTarget(flags, context.env), context);
-  const { record } = await requireRecord(session.cluster, group);
+  const { record } = await findGroup(session.cluster, group);
   const verdict = await waitForGroup(session, group, record, { timeoutMs, failFast: flags.failFast, progress: progressMode(flags, session.streams) });
   await writeGroupReports(session, group, record, flags.report, flags.quiet);
   if (verdict.code !== 0) throw new RunError(`group ${group}: ${verdict.summary}`, [], verdict.code);

@@ -4,7 +4,7 @@
  * deleting the record garbage-collects the whole group even if jobx was interrupted, and
  * status can name members that are gone from the cluster.
  */
-import { groupLabels, LABEL, MANAGED_BY } from "../manifest/labels";
+import { ANNOTATION, groupLabels, LABEL, MANAGED_BY } from "../manifest/labels";
 
 export const RECORD_LABEL = "jobx.dev/record";
 
@@ -16,6 +16,8 @@ export interface Member {
 
 export interface GroupRecord {
   group: string;
+  /** True for a group found only by its Jobs' labels (manifests from `jobx expand` applied by hand): nothing recorded its members. */
+  unrecorded?: true;
   template: string;
   templateHash: string;
   appliedAt: string;
@@ -77,4 +79,23 @@ export function ownerReferenceTo(cm: { metadata: { name: string; uid?: string } 
   if (!cm.metadata.uid) throw new Error("the group record has no uid yet: it must be created before its Jobs");
   // Not a controller reference: the Job controller owns the Job's pods, nothing owns the Job's spec.
   return { apiVersion: "v1", kind: "ConfigMap", name: cm.metadata.name, uid: cm.metadata.uid, blockOwnerDeletion: false };
+}
+
+/**
+ * A record for a group that has none, read back from its Jobs (as `jobx expand` labels
+ * them): each Job is a member, with its row's index and parameters. Members that were
+ * never created or are gone cannot be known.
+ */
+export function recordFromJobs(group: string, jobs: readonly { metadata: { name: string; creationTimestamp?: string; labels?: Record<string, string>; annotations?: Record<string, string> } }[]): GroupRecord {
+  const members = jobs.map((job) => {
+    let params: Record<string, unknown> = {};
+    try {
+      params = JSON.parse(job.metadata.annotations?.[ANNOTATION.params] ?? "{}") as Record<string, unknown>;
+    } catch {
+      // an annotation someone edited: the member still counts, without its parameters
+    }
+    return { name: job.metadata.name, index: Number(job.metadata.labels?.[LABEL.item] ?? 0), params };
+  });
+  const created = jobs.map((j) => j.metadata.creationTimestamp ?? "").filter(Boolean).sort()[0] ?? "";
+  return { group, unrecorded: true, template: "(not recorded)", templateHash: "", appliedAt: created, appliedBy: "(not recorded)", jobxVersion: "", members };
 }

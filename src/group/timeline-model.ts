@@ -241,9 +241,12 @@ export function buildTimeline(input: TimelineInput): Timeline {
     const params = member?.params ?? {};
     const job = jobs.get(name);
     const pods = podsByJob.get(name) ?? [];
-    pods.forEach(({ pod, times }, attempt) => {
-      const bar: PodBar = { pod: pod.metadata.name, job: name, index, params, attempt, created: times.created, outcome: times.outcome, restarts: times.restarts };
+    pods.forEach(({ pod, times }, n) => {
       const completionIndex = completionIndexOf(pod);
+      // An attempt is a try at the same work: an Indexed Job's pods of other indexes, or
+      // pods running beside this one for further completions, are not earlier attempts.
+      const attempt = pods.slice(0, n).filter((p) => completionIndexOf(p.pod) === completionIndex && (p.times.outcome === "failed" || p.times.outcome === "deleted") && (p.times.finished ?? p.times.deleted ?? Infinity) <= times.created).length;
+      const bar: PodBar = { pod: pod.metadata.name, job: name, index, params, attempt, created: times.created, outcome: times.outcome, restarts: times.restarts };
       if (completionIndex !== undefined) bar.completionIndex = completionIndex;
       if (times.started !== undefined) bar.started = times.started;
       if (times.finished !== undefined) bar.finished = Math.max(times.finished, times.started ?? times.created);
@@ -251,7 +254,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
       if (times.exitCode !== undefined) bar.exitCode = times.exitCode;
       bars.push(bar);
     });
-    summaries.push(memberSummary(name, index, params, job, pods.length));
+    summaries.push(memberSummary(name, index, params, job, bars.filter((b) => b.job === name)));
   });
 
   const ends = bars.map((b) => (barEnd(b) ?? now));
@@ -271,14 +274,16 @@ export function buildTimeline(input: TimelineInput): Timeline {
   };
 }
 
-function memberSummary(name: string, index: number, params: Record<string, unknown>, job: JobLike | undefined, attempts: number): MemberSummary {
+function memberSummary(name: string, index: number, params: Record<string, unknown>, job: JobLike | undefined, bars: readonly PodBar[]): MemberSummary {
+  const pods = bars.length;
+  const attempts = pods === 0 ? 0 : 1 + Math.max(...bars.map((b) => b.attempt));
   if (!job) {
     // No Job: never created, or deleted since (then its pods may still be terminating).
-    const outcome: Outcome = attempts > 0 ? "vanished" : "missing";
-    return { job: name, index, params, outcome, attempts };
+    const outcome: Outcome = pods > 0 ? "vanished" : "missing";
+    return { job: name, index, params, outcome, pods, attempts };
   }
   const state = memberState(job);
-  const summary: MemberSummary = { job: name, index, params, outcome: state.outcome, attempts };
+  const summary: MemberSummary = { job: name, index, params, outcome: state.outcome, pods, attempts };
   if (state.reason !== undefined) summary.reason = state.reason;
   if (state.message !== undefined) summary.message = state.message;
   const start = time(state.startTime);
@@ -326,10 +331,8 @@ function figuresOf(bars: PodBar[], members: MemberSummary[], jobs: Map<string, J
   }
   const parallelismLimit = members.reduce((n, m) => n + memberParallelism(jobs.get(m.job)), 0);
 
-  // Retries: pods beyond what each member needed (its completions, default 1). Pods alone
-  // cannot tell a retry from a further completion, so the Job's completions decides.
-  let retries = 0;
-  for (const m of members) retries += Math.max(0, m.attempts - (jobs.get(m.job)?.spec?.completions ?? 1));
+  // Retries: pods that tried again work an earlier pod failed at (see attempt).
+  const retries = bars.filter((b) => b.attempt > 0).length;
   const restarts = bars.reduce((n, b) => n + b.restarts, 0);
 
   const coldStartShare = coldTotal + runTotal > 0 ? coldTotal / (coldTotal + runTotal) : 0;

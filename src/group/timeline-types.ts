@@ -11,7 +11,11 @@ export interface PodBar {
   job: string;
   index: number;
   params: Record<string, unknown>;
-  /** 0 for a member's first pod, 1 for its first retry, …, by creation time. */
+  /**
+   * 0 for a first try, 1 for the first retry, …: the pods of the same member (and the
+   * same completion index) that failed or were deleted before this one was created.
+   * Pods of other indexes, or running beside it for further completions, do not count.
+   */
   attempt: number;
   /** Indexed Jobs: the pod's completion index. */
   completionIndex?: number;
@@ -41,6 +45,9 @@ export interface MemberSummary {
   finishTime?: number;
   parallelism?: number;
   completions?: number;
+  /** Its pods, first tries and retries. */
+  pods: number;
+  /** The most tries any of its work took: 1 without retries, 0 with no pods. */
   attempts: number;
 }
 
@@ -56,10 +63,7 @@ export interface TimelineFigures {
   makespanMs: number;
   pods: number;
   failedPods: number;
-  /**
-   * Pods beyond each member's first (retries and further completions are not told apart by
-   * pods alone, so a member's spec.completions, when known, counts as needed pods first).
-   */
+  /** Pods that were retries (attempt > 0). */
   retries: number;
   /** Container restarts in place (restartPolicy OnFailure), over all pods. */
   restarts?: number;

@@ -112,9 +112,23 @@ export function deleteByNamePlan(target: KubeTarget, resource: string, names: re
   return plan(target, ["delete", resource, ...names, `--cascade=${cascade}`, "--ignore-not-found", "--wait=false"], purpose);
 }
 
-export function logsPlan(target: KubeTarget, pod: string, options: { follow?: boolean; container?: string; tail?: number }): KubectlPlan {
-  const args = ["logs", pod, "--timestamps=false"];
+/** What of a pod's log to read, as kubectl's flags say it. */
+export interface LogsSelection {
+  follow?: boolean;
+  /** One container; every container when unset. */
+  container?: string;
+  /** The last N lines. */
+  tail?: number;
+  /** Only lines newer than this (kubectl's duration: 5s, 2m, 3h). */
+  since?: string;
+  /** Each line prefixed with its RFC 3339 time. */
+  timestamps?: boolean;
+}
+
+export function logsPlan(target: KubeTarget, pod: string, options: LogsSelection): KubectlPlan {
+  const args = ["logs", pod, `--timestamps=${options.timestamps === true}`];
   if (options.tail !== undefined) args.push(`--tail=${options.tail}`);
+  if (options.since !== undefined) args.push(`--since=${options.since}`);
   if (options.container) args.push("-c", options.container);
   else args.push("--all-containers=true");
   if (options.follow) args.push("-f");

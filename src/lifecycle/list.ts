@@ -1,5 +1,6 @@
 /** The groups of a namespace (or of all), each with its counts and its state by the one rule. */
-import { parseRecord } from "../group/record";
+import { jobStanding } from "../group/ownership";
+import { parseRecord, recordFromJobs, type GroupRecord } from "../group/record";
 import { GroupTracker } from "../group/tracker";
 import type { GroupPhase } from "../group/outcome";
 import { listJobs, listRecords } from "../kube/queries";
@@ -19,6 +20,7 @@ export interface GroupRow {
   missing: number;
   state: GroupPhase;
   appliedAt: string;
+  appliedBy: string;
   template: string;
 }
 
@@ -35,10 +37,23 @@ export async function listGroups(session: Session, options: { allNamespaces: boo
     if (!events.has(ns)) events.set(ns, namespaceEvents(cluster, options.allNamespaces ? ns : undefined));
     return events.get(ns) as Promise<EventLike[]>;
   };
-  for (const cm of records) {
-    const record = parseRecord(cm as Parameters<typeof parseRecord>[0]);
-    if (!record) continue;
-    const ns = cm.metadata.namespace ?? "";
+  // Groups without a record (manifests from `jobx expand` applied by hand): their Jobs carry the labels and no owner.
+  const recorded = new Set(records.map((cm) => `${cm.metadata.namespace ?? ""}/${cm.metadata.labels?.[LABEL.group] ?? ""}`));
+  const unrecorded = new Map<string, { namespace: string; record: GroupRecord }>();
+  for (const [key, members] of groupBy(jobs, (j) => `${j.metadata.namespace ?? ""}/${j.metadata.labels?.[LABEL.group] ?? ""}`)) {
+    const group = members[0]?.metadata.labels?.[LABEL.group];
+    if (recorded.has(key) || !group) continue;
+    const own = members.filter((j) => jobStanding(j, group, undefined).kind === "unowned");
+    if (own.length > 0) unrecorded.set(key, { namespace: members[0]?.metadata.namespace ?? "", record: recordFromJobs(group, own) });
+  }
+  const all = [
+    ...records.flatMap((cm) => {
+      const record = parseRecord(cm as Parameters<typeof parseRecord>[0]);
+      return record ? [{ namespace: cm.metadata.namespace ?? "", record }] : [];
+    }),
+    ...unrecorded.values(),
+  ];
+  for (const { namespace: ns, record } of all) {
     const tracker = new GroupTracker(record);
     const members = jobs.filter((j: JobLike & { metadata: { namespace?: string } }) => j.metadata.labels?.[LABEL.group] === record.group && (j.metadata.namespace ?? "") === ns);
     // The same refresh as status and wait: members gone by TTL take their outcome from the events.
@@ -55,8 +70,20 @@ export async function listGroups(session: Session, options: { allNamespaces: boo
       missing: c.missing + c.vanished,
       state: tracker.outcome().phase,
       appliedAt: record.appliedAt,
+      appliedBy: record.appliedBy,
       template: record.template,
     });
   }
   return rows;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
 }

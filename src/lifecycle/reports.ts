@@ -9,7 +9,7 @@ import { UsageError } from "../errors";
 import { buildTimeline } from "../group/timeline-model";
 import type { GroupRecord } from "../group/record";
 import { logsPlan } from "../kube/plans";
-import { listGroupJobs, listGroupPods } from "../kube/queries";
+import { currentContext, listGroupJobs, listGroupPods } from "../kube/queries";
 import { parseReportSpecs, writeReports, type ReportSpec } from "../report/index";
 import { note, type Session } from "./session";
 
@@ -49,7 +49,7 @@ export function verifyReportTargets(specs: readonly string[] | undefined): Repor
 export async function writeGroupReports(session: Session, group: string, record: Pick<GroupRecord, "members">, specs: readonly string[] | undefined, quiet = false): Promise<void> {
   if (!specs?.length) return;
   const { cluster } = session;
-  const [jobs, pods] = await Promise.all([listGroupJobs(cluster, group), listGroupPods(cluster, group)]);
+  const [jobs, pods, where] = await Promise.all([listGroupJobs(cluster, group), listGroupPods(cluster, group), currentContext(cluster)]);
   const timeline = buildTimeline({ group, record, jobs, pods, now: session.now() });
   const logTails: Record<string, string> = {};
   const failedJobs = new Set(timeline.members.filter((m) => m.outcome === "failed").map((m) => m.job));
@@ -62,8 +62,14 @@ export async function writeGroupReports(session: Session, group: string, record:
       if (result.exitCode === 0) logTails[job] = result.stdout;
     }),
   );
-  writeReports(specs, timeline, logTails, (path, text) => {
-    writeFileSync(path, text);
-    if (!quiet) note(session, `wrote ${path}`);
-  });
+  writeReports(
+    specs,
+    timeline,
+    logTails,
+    (path, text) => {
+      writeFileSync(path, text);
+      if (!quiet) note(session, `wrote ${path}`);
+    },
+    where,
+  );
 }

@@ -4,8 +4,8 @@
  * status, list, reports and every relist while following, so they all see the same.
  */
 import { NotFoundError, ConflictError } from "../errors";
-import { describeOwner } from "../group/ownership";
-import type { GroupRecord } from "../group/record";
+import { describeOwner, jobStanding } from "../group/ownership";
+import { recordFromJobs, type GroupRecord } from "../group/record";
 import { GroupTracker } from "../group/tracker";
 import type { EventLike, JobLike } from "../group/member";
 import type { Cluster } from "../kube/kubectl";
@@ -22,13 +22,20 @@ export async function namespaceEvents(cluster: Cluster, namespace?: string): Pro
   return (await listEvents(cluster, namespace)) as unknown as EventLike[];
 }
 
-/** The group's record, or the error that says there is none (exit 6) or that the name is taken by someone else (exit 7). */
-export async function requireRecord(cluster: Cluster, group: string): Promise<{ record: GroupRecord; object: KubeObject }> {
+/**
+ * The group: its record, or — for a group applied from `jobx expand` output, which has
+ * none — a record read back from the Jobs that carry its labels and no owner. Throws
+ * NotFoundError (exit 6) when there is neither, ConflictError (exit 7) when the record's
+ * name is taken by someone else's ConfigMap.
+ */
+export async function findGroup(cluster: Cluster, group: string): Promise<{ record: GroupRecord; object?: KubeObject }> {
   const found = await lookupRecord(cluster, group);
   if (found.kind === "record") return found;
   if (found.kind === "foreign") {
     throw new ConflictError(`the ConfigMap ${group} is not a jobx group record (it belongs to ${describeOwner(found.object)}): jobx will not read it as one`);
   }
+  const members = (await listGroupJobs(cluster, group)).filter((j) => jobStanding(j, group, undefined).kind === "unowned");
+  if (members.length > 0) return { record: recordFromJobs(group, members) };
   throw new NotFoundError(
     `no group ${group} in ${cluster.target.namespace ? `namespace ${cluster.target.namespace}` : "this namespace"}: run 'jobx list' (or 'jobx list -A') to see the groups`,
   );
@@ -41,7 +48,7 @@ export interface GroupSnapshot {
 }
 
 export async function snapshotGroup(cluster: Cluster, group: string): Promise<GroupSnapshot> {
-  const [{ record }, jobs] = await Promise.all([requireRecord(cluster, group), listGroupJobs(cluster, group)]);
+  const [{ record }, jobs] = await Promise.all([findGroup(cluster, group), listGroupJobs(cluster, group)]);
   const tracker = new GroupTracker(record);
   await refreshTracker(cluster, tracker, jobs);
   return { record, jobs, tracker };

@@ -65,6 +65,8 @@ export interface SubmitReport {
   standing: Set<string>;
   /** This expansion's Jobs that stand as it wants them: written now, or unchanged. */
   submitted: number;
+  /** The objects as jobx sent them (the record first), for `-o json|yaml|name`. */
+  objects: KubeObject[];
   /** Whether a Job was refused because its template changed (the --replace hint). */
   immutable: string[];
 }
@@ -308,6 +310,7 @@ export async function submitGroup(session: Session, expansion: Expansion, option
     standing,
     submitted: [...byName.keys()].filter((n) => !failed.has(n) && (options.dryRun || standing.has(n))).length,
     immutable: immutable.filter((n) => failed.has(n)),
+    objects: [...(written ? [written] : []), ...[...byName.keys()].filter((n) => !failed.has(n)).map((n) => owned(n))],
   };
   say(`${options.dryRun ? "the cluster accepted" : "submitted"} ${report.submitted} of ${counted(report.total, "Job")} (group ${group})${describeChanges(report)}`);
   return report;

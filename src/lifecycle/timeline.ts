@@ -5,7 +5,7 @@
 import { buildTimeline } from "../group/timeline-model";
 import type { Timeline } from "../group/timeline-types";
 import { listGroupJobs, listGroupPods } from "../kube/queries";
-import { requireRecord } from "./snapshot";
+import { findGroup } from "./snapshot";
 import type { Session } from "./session";
 
 /** --watch ends by itself after this long, so a forgotten watch does not poll a cluster for ever. */
@@ -14,7 +14,7 @@ const REDRAW_MS = 1000;
 
 export async function snapshotTimeline(session: Session, group: string): Promise<Timeline> {
   const { cluster } = session;
-  const [{ record }, jobs, pods] = await Promise.all([requireRecord(cluster, group), listGroupJobs(cluster, group), listGroupPods(cluster, group)]);
+  const [{ record }, jobs, pods] = await Promise.all([findGroup(cluster, group), listGroupJobs(cluster, group), listGroupPods(cluster, group)]);
   return buildTimeline({ group, record, jobs, pods, now: session.now() });
 }
 

@@ -12,6 +12,10 @@ import { groupState, html, memberDurationMs, memberName, sortedMembers } from ".
 export interface HtmlOptions {
   /** When the report was taken (epoch ms), shown under the title; the end of the time axis by default. */
   takenAt?: number;
+  /** The tail of each failed member's last pod's log, by Job name. */
+  logTails?: Record<string, string>;
+  /** Where the group ran. */
+  where?: { context: string; namespace: string };
 }
 
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
@@ -77,7 +81,9 @@ function drawTimeline(timeline: Timeline, members: MemberSummary[]): string {
       band += 1;
       previousJob = bar.job;
     } else {
-      labels.push(`<text class="label retry" x="${LABEL_W - 8}" y="${y + ROW_H / 2 + 4}" text-anchor="end">retry ${bar.attempt}</text>`);
+      // Under the member's label: each further pod by its completion index, and "attempt N" for a retry.
+      const what = [bar.completionIndex !== undefined ? `[${bar.completionIndex}]` : "", bar.attempt > 0 ? `attempt ${bar.attempt + 1}` : ""].filter(Boolean).join(" ") || "pod";
+      labels.push(`<text class="label retry" x="${LABEL_W - 8}" y="${y + ROW_H / 2 + 4}" text-anchor="end">${what}</text>`);
     }
     row += 1;
   }
@@ -196,8 +202,12 @@ th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);verti
 th{background:#f6f8fa;white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.job,td.outcome{white-space:nowrap}
-td.item{min-width:12em;overflow-wrap:anywhere}
-td.reason{min-width:14em}
+td.item{min-width:8em;overflow-wrap:anywhere}
+td.reason{min-width:12em}
+pre.log{margin:4px 0 0;padding:6px;background:#f6f8fa;border-radius:4px;font-size:.8rem;white-space:pre-wrap;overflow-wrap:anywhere;max-height:20em;overflow:auto}
+details summary{cursor:pointer;color:var(--muted);font-size:.85em}
+/* Phones: the outcome stays in view; the Job name and the narrow columns give way. */
+@media (max-width:600px){.job{display:none}td.item{min-width:0;max-width:9em}td.reason{min-width:0}th,td{padding:6px}}
 .outcome.succeeded{color:var(--ok)}.outcome.failed{color:var(--bad);font-weight:600}.outcome.running{color:var(--run)}
 .message{color:var(--muted);font-size:.85em;display:block}
 .empty{color:var(--muted)}
@@ -218,15 +228,29 @@ function figuresList(timeline: Timeline): string {
   return `<dl class="figures">\n${items.map(([k, v]) => `<div><dt>${html(k)}</dt><dd>${html(v)}</dd></div>`).join("\n")}\n</dl>`;
 }
 
-function membersTable(timeline: Timeline, members: MemberSummary[]): string {
+/** The exit code of a member's last pod that ended with one. */
+function lastExitCode(timeline: Timeline, job: string): number | undefined {
+  const ended = timeline.bars.filter((b) => b.job === job && b.exitCode !== undefined).sort((a, b) => a.created - b.created);
+  return ended.at(-1)?.exitCode;
+}
+
+/**
+ * The members: the outcome right after the item, so it stays in view on a phone (the
+ * Job column gives way there); a failed member shows its last exit code and the tail
+ * of its log, as the JUnit report does.
+ */
+function membersTable(timeline: Timeline, members: MemberSummary[], logTails: Record<string, string>): string {
   const rows = members.map((m) => {
     const duration = memberDurationMs(m, timeline);
     const reason = m.reason ? html(m.reason) : "";
     const message = m.message ? `<span class="message">${html(m.message)}</span>` : "";
-    return `<tr><td class="num">${m.index}</td><td class="item">${html(memberName(m))}</td><td class="job">${html(m.job)}</td><td class="outcome ${m.outcome}">${m.outcome}</td><td class="reason">${reason}${message}</td><td class="num">${m.attempts}</td><td class="num">${html(fmt(duration))}</td></tr>`;
+    const exit = m.outcome === "failed" ? lastExitCode(timeline, m.job) : undefined;
+    const exitText = exit !== undefined ? `<span class="message">exit code ${exit}</span>` : "";
+    const tail = m.outcome === "failed" && logTails[m.job] ? `<details><summary>log (last lines)</summary><pre class="log">${html(logTails[m.job] ?? "")}</pre></details>` : "";
+    return `<tr><td class="num">${m.index}</td><td class="item">${html(memberName(m))}</td><td class="outcome ${m.outcome}">${m.outcome}</td><td class="reason">${reason}${message}${exitText}${tail}</td><td class="job">${html(m.job)}</td><td class="num">${m.attempts}</td><td class="num">${html(fmt(duration))}</td></tr>`;
   });
   return `<div class="table"><table>
-<thead><tr><th>#</th><th>Item</th><th>Job</th><th>Outcome</th><th>Reason</th><th>Attempts</th><th>Duration</th></tr></thead>
+<thead><tr><th>#</th><th>Item</th><th>Outcome</th><th>Reason</th><th class="job">Job</th><th>Attempts</th><th>Duration</th></tr></thead>
 <tbody>
 ${rows.join("\n")}
 </tbody>
@@ -251,7 +275,7 @@ export function htmlReport(timeline: Timeline, options: HtmlOptions = {}): strin
 <body>
 <main>
 <h1>jobx group ${html(timeline.group)} <span class="verdict ${verdict}">${verdict}</span></h1>
-<p class="taken">${timeline.running ? "Still running at" : "Taken at"} ${html(taken)} · ${timeline.members.length} members · ${timeline.figures.pods} pods</p>
+<p class="taken">${timeline.running ? "Still running at" : "Taken at"} ${html(taken)} · ${timeline.members.length} members · ${timeline.figures.pods} pods${options.where ? ` · namespace ${html(options.where.namespace)}, context ${html(options.where.context)}` : ""}</p>
 <h2>Timeline</h2>
 <div class="chart">
 ${drawTimeline(timeline, members)}
@@ -262,7 +286,7 @@ ${timeline.concurrency.some((c) => c.running + c.pending > 0) ? `<h2>Pods at onc
 ${figuresList(timeline)}
 ${hints}
 <h2>Members</h2>
-${membersTable(timeline, members)}
+${membersTable(timeline, members, options.logTails ?? {})}
 </main>
 </body>
 </html>

@@ -41,22 +41,28 @@ export function parseReportSpecs(specs: readonly string[]): ReportSpec[] {
   return parsed;
 }
 
+/** Where the group ran, for the reports' headers. */
+export interface ReportPlace {
+  context: string;
+  namespace: string;
+}
+
 /** The text of one report. */
-export function reportText(kind: ReportKind, timeline: Timeline, logTails: Record<string, string> = {}): string {
+export function reportText(kind: ReportKind, timeline: Timeline, logTails: Record<string, string> = {}, where?: ReportPlace): string {
   switch (kind) {
     case "junit":
       return junitReport(timeline, { logTails });
     case "json":
       return `${JSON.stringify(jsonReport(timeline), null, 2)}\n`;
     case "html":
-      return htmlReport(timeline);
+      return htmlReport(timeline, { logTails, ...(where ? { where } : {}) });
   }
 }
 
 /** Writes each requested report through `writeFile`, after checking all specs. */
-export function writeReports(specs: readonly string[], timeline: Timeline, logTails: Record<string, string>, writeFile: (path: string, text: string) => void): void {
+export function writeReports(specs: readonly string[], timeline: Timeline, logTails: Record<string, string>, writeFile: (path: string, text: string) => void, where?: ReportPlace): void {
   const parsed = parseReportSpecs(specs);
-  for (const { kind, file } of parsed) writeFile(file, reportText(kind, timeline, logTails));
+  for (const { kind, file } of parsed) writeFile(file, reportText(kind, timeline, logTails, where));
 }
 
 export { htmlReport } from "./html";

@@ -11,6 +11,9 @@ import { countsLine, memberJson, memberTable } from "./status";
 
 export type ProgressMode = "live" | "plain" | "json" | "quiet";
 
+/** Without a terminal, a summary line at most this often (plus one per change of the group's state). */
+export const PLAIN_EVERY_MS = 10_000;
+
 /** Where the view writes: messages and the live view to `stderr`, NDJSON events to `stdout`. */
 export interface ProgressStreams {
   stdout: { write(text: string): unknown };
@@ -21,6 +24,8 @@ export interface ProgressStreams {
 
 export class ProgressView {
   private lastPlain = "";
+  private lastPhase = "";
+  private lastPlainAt = -Infinity;
   private drawnLines = 0;
   private readonly started = Date.now();
   private readonly lastOutcome = new Map<string, string>();
@@ -31,6 +36,7 @@ export class ProgressView {
   constructor(
     private readonly mode: ProgressMode,
     private readonly streams: ProgressStreams,
+    private readonly clock: () => number = Date.now,
   ) {
     this.out = streams.stderr;
     this.data = streams.stdout;
@@ -52,21 +58,32 @@ export class ProgressView {
     }
   }
 
-  private plain(tracker: GroupTracker): void {
+  /**
+   * In CI logs, a summary, not a line per member: one when the group's state changes
+   * (pending → running → …), otherwise at most one every PLAIN_EVERY_MS while counts
+   * change; the members that finished since the last line are named (up to five).
+   */
+  private plain(tracker: GroupTracker, final = false): void {
     const line = countsLine(tracker.counts());
-    if (line === this.lastPlain) return;
+    const phase = tracker.outcome().phase;
+    const now = this.clock();
+    if (line === this.lastPlain && !final) return;
+    if (!final && phase === this.lastPhase && now - this.lastPlainAt < PLAIN_EVERY_MS) return;
+    if (final && line === this.lastPlain && phase === this.lastPhase) return;
     this.lastPlain = line;
-    const changes: string[] = [];
+    this.lastPhase = phase;
+    this.lastPlainAt = now;
+    const finished: string[] = [];
     for (const m of tracker.all()) {
       const prev = this.lastOutcome.get(m.member.name);
-      if (prev !== m.outcome) {
-        this.lastOutcome.set(m.member.name, m.outcome);
-        if (prev !== undefined || m.outcome === "failed" || m.outcome === "succeeded") {
-          changes.push(`${m.member.name} ${m.outcome}${m.reason ? ` (${m.reason})` : ""}`);
-        }
+      if (prev === m.outcome) continue;
+      this.lastOutcome.set(m.member.name, m.outcome);
+      if (m.outcome === "failed" || m.outcome === "succeeded" || (prev !== undefined && (m.outcome === "missing" || m.outcome === "vanished"))) {
+        finished.push(`${m.member.name} ${m.outcome}${m.reason ? ` (${m.reason})` : ""}`);
       }
     }
-    this.out.write(`${new Date().toISOString()} ${line}${changes.length && changes.length <= 5 ? `; ${changes.join(", ")}` : ""}\n`);
+    const named = finished.length === 0 ? "" : `; ${finished.slice(0, 5).join(", ")}${finished.length > 5 ? ` and ${finished.length - 5} more` : ""}`;
+    this.out.write(`${new Date(now).toISOString()} ${phase}: ${line}${named}\n`);
   }
 
   private live(tracker: GroupTracker): void {
@@ -107,6 +124,6 @@ export class ProgressView {
       return;
     }
     if (this.mode === "live") this.live(tracker);
-    if (this.mode === "plain") this.plain(tracker);
+    if (this.mode === "plain") this.plain(tracker, true);
   }
 }

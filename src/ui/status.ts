@@ -37,19 +37,24 @@ function completions(m: TrackedMember): string {
   return `${m.succeeded}/${m.completions ?? "1+"}`;
 }
 
-/** One line per member: item, Job, completions, active, failed, duration, outcome (reason). */
-export function memberTable(members: TrackedMember[], options: { colour: Colours; now?: number }): string {
+/**
+ * One line per member: item, Job, completions, active, failed, duration, outcome
+ * (reason); wide adds the start time and the condition's message, and does not cut the item.
+ */
+export function memberTable(members: TrackedMember[], options: { colour: Colours; now?: number; wide?: boolean }): string {
   const now = options.now ?? Date.now();
-  const header = ["ITEM", "JOB", "COMPLETIONS", "ACTIVE", "FAILED", "DURATION", "STATUS"];
+  const wide = options.wide === true;
+  const header = ["ITEM", "JOB", "COMPLETIONS", "ACTIVE", "FAILED", "DURATION", ...(wide ? ["STARTED", "MESSAGE"] : []), "STATUS"];
   const rows = [
     header,
     ...members.map((m) => [
-      itemCell(m.member.params, "-"),
+      itemCell(m.member.params, "-", wide ? Infinity : 40),
       m.member.name,
       completions(m),
       String(m.active),
       String(m.failed),
       duration(m, now),
+      ...(wide ? [m.startTime ?? "-", m.message ? terminalSafe(m.message) : "-"] : []),
       m.reason ? `${m.outcome} (${terminalSafe(m.reason)})` : m.outcome,
     ]),
   ];
@@ -86,15 +91,19 @@ export function memberJson(m: TrackedMember): Record<string, unknown> {
 }
 
 /** `jobx status`: the member table, then the counts and the group's state. */
-export function groupStatusText(group: string, record: GroupRecord, tracker: GroupTracker, options: { colour: boolean; now: number }): string {
+export function groupStatusText(group: string, record: GroupRecord, tracker: GroupTracker, options: { colour: boolean; now: number; wide?: boolean }): string {
   const colour = new Chalk({ level: options.colour ? 1 : 0 });
   const state = tracker.outcome();
-  return `${memberTable(tracker.all(), { colour, now: options.now })}\n\n${countsLine(tracker.counts())} · ${state.phase} (group ${group}, applied ${record.appliedAt} by ${terminalSafe(record.appliedBy)})\n`;
+  const about = record.unrecorded
+    ? `group ${group}, found by its Jobs' labels: it has no record (applied from jobx expand output), so members never created or deleted since cannot be shown`
+    : `group ${group}, applied ${record.appliedAt} by ${terminalSafe(record.appliedBy)}`;
+  return `${memberTable(tracker.all(), { colour, now: options.now, wide: options.wide })}\n\n${countsLine(tracker.counts())} · ${state.phase} (${about})\n`;
 }
 
-export function groupStatusJson(group: string, record: GroupRecord, tracker: GroupTracker): string {
+/** `status -o json|yaml`: the group's state, counts and members. */
+export function groupStatusData(group: string, record: GroupRecord, tracker: GroupTracker): Record<string, unknown> {
   const state = tracker.outcome();
-  return `${JSON.stringify({ group, state: state.phase, template: record.template, appliedAt: record.appliedAt, appliedBy: record.appliedBy, counts: tracker.counts(), members: tracker.all().map(memberJson) }, null, 2)}\n`;
+  return { group, state: state.phase, recorded: !record.unrecorded, template: record.template, appliedAt: record.appliedAt, appliedBy: record.appliedBy, counts: tracker.counts(), members: tracker.all().map(memberJson) };
 }
 
 export interface GroupListRow {
@@ -108,14 +117,28 @@ export interface GroupListRow {
   missing: number;
   state: string;
   appliedAt: string;
+  appliedBy: string;
   template: string;
 }
 
-/** `jobx list`: a row per group. */
-export function groupListText(rows: readonly GroupListRow[], allNamespaces: boolean): string {
+/** `jobx list`: a row per group; wide adds the suspended and missing counts and who applied it. */
+export function groupListText(rows: readonly GroupListRow[], options: { allNamespaces: boolean; wide?: boolean }): string {
+  const { allNamespaces, wide } = options;
   const table = [
-    [...(allNamespaces ? ["NAMESPACE"] : []), "GROUP", "JOBS", "SUCCEEDED", "FAILED", "RUNNING", "STATE", "APPLIED", "TEMPLATE"],
-    ...rows.map((r) => [...(allNamespaces ? [r.namespace] : []), r.group, String(r.jobs), String(r.succeeded), String(r.failed), String(r.running), r.state, r.appliedAt, terminalSafe(r.template)]),
+    [...(allNamespaces ? ["NAMESPACE"] : []), "GROUP", "JOBS", "SUCCEEDED", "FAILED", "RUNNING", ...(wide ? ["SUSPENDED", "MISSING"] : []), "STATE", "APPLIED", ...(wide ? ["BY"] : []), "TEMPLATE"],
+    ...rows.map((r) => [
+      ...(allNamespaces ? [r.namespace] : []),
+      r.group,
+      String(r.jobs),
+      String(r.succeeded),
+      String(r.failed),
+      String(r.running),
+      ...(wide ? [String(r.suspended), String(r.missing)] : []),
+      r.state,
+      r.appliedAt || "-",
+      ...(wide ? [terminalSafe(r.appliedBy)] : []),
+      terminalSafe(r.template),
+    ]),
   ];
   return `${formatTable(table)}\n`;
 }

@@ -254,7 +254,8 @@ function rowsOf(timeline: Timeline): Row[] {
     const label = labelOf(member.params, keys);
     if (bars.length === 0) rows.push({ label, suffix: "", member });
     for (const bar of bars) {
-      const parts = [bar.completionIndex !== undefined ? `[${bar.completionIndex}]` : "", bars.length > 1 ? `#${bar.attempt}` : "", bar.restarts > 0 ? `↻${bar.restarts}` : ""].filter(Boolean);
+      // [3]: completion index 3 of an Indexed Job; "attempt 2": its first retry (indexes are not attempts).
+      const parts = [bar.completionIndex !== undefined ? `[${bar.completionIndex}]` : "", bar.attempt > 0 ? `attempt ${bar.attempt + 1}` : "", bar.restarts > 0 ? `↻${bar.restarts}` : ""].filter(Boolean);
       rows.push({ label, suffix: parts.length ? ` ${parts.join(" ")}` : "", bar, member });
     }
   }
@@ -351,7 +352,8 @@ function legendLines(width: number, compact: boolean, rows: Row[]): Line[] {
         ...(has(["failed"]) ? [[{ text: `${MARK.failed}N`, style: "fail" as const }, { text: " failed, exit N" }]] : []),
         ...(has(["deleted"]) ? [[{ text: MARK.deleted, style: "gone" as const }, { text: " deleted" }]] : []),
         ...(has(["running", "pending"]) ? [[{ text: MARK.open, style: "open" as const }, { text: " still going" }]] : []),
-        ...(rows.some((r) => r.suffix.includes("#")) ? [[{ text: "#N", style: "dim" as const }, { text: " attempt" }]] : []),
+        ...(rows.some((r) => r.suffix.includes("[")) ? [[{ text: "[N]", style: "dim" as const }, { text: " completion index" }]] : []),
+        ...(rows.some((r) => r.suffix.includes("attempt")) ? [[{ text: "attempt N", style: "dim" as const }, { text: " a retry" }]] : []),
         ...(rows.some((r) => r.suffix.includes("↻")) ? [[{ text: "↻N", style: "dim" as const }, { text: " restarts in place" }]] : []),
       ];
   const lines: Line[] = [];

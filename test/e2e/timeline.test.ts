@@ -45,19 +45,19 @@ describe("jobx timeline", () => {
     expect(f.coldStartShare).toBeGreaterThan(0.15);
     expect(f.coldStartShare).toBeLessThan(0.55);
     expect(f.hints.some((h) => h.startsWith("the parallelism limit (4) set the makespan"))).toBe(true);
-    expect(t.bars.map((b) => b.attempt)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(t.bars.map((b) => b.attempt)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     expect(t.bars.every((b) => b.params.item === "pi" && b.outcome === "succeeded")).toBe(true);
 
     const drawn = await jobxAsync(cluster, ["timeline", "waves", "--width", "60"]);
     expect(drawn.status, drawn.stderr).toBe(0);
     const lines = drawn.stdout.trimEnd().split("\n");
     expect(Math.max(...lines.map(displayWidth))).toBeLessThanOrEqual(60);
-    expect(lines.filter((l) => /^item=pi #\d +░*█+✓$/.test(l))).toHaveLength(8);
+    expect(lines.filter((l) => /^item=pi +░*█+✓$/.test(l))).toHaveLength(8);
     expect(drawn.stdout).not.toContain("\x1b[");
 
     const compact = await jobxAsync(cluster, ["timeline", "waves", "--compact", "--width", "70"]);
     expect(compact.stdout).toMatch(/limit 4 ┤/);
-    expect(compact.stdout).not.toContain("item=pi #");
+    expect(compact.stdout).not.toMatch(/^item=pi /m);
   });
 
   it("a member still pending and Ctrl-C during --watch: the last drawing stays, exit 0", async () => {

@@ -35,13 +35,14 @@ describe("what people and CI see while waiting", () => {
     expect(text).toMatch(/2\/2 +2 Jobs: 2 succeeded/);
   });
 
-  it("in CI logs (no terminal): plain timestamped lines, only when something changed", async () => {
+  it("in CI logs (no terminal): plain timestamped summaries, only when something changed", async () => {
     const template = behaviourTemplate(dir, "plain", { runTime: "100s" });
     expect((await jobxAsync(cluster, ["apply", template, "--items", "a,b,c", "--group", "plain"])).status).toBe(0);
     const run = await jobxAsync(cluster, ["wait", "plain"]);
     expect(run.status, run.stderr).toBe(0);
     const lines = run.stderr.trim().split("\n");
-    expect(lines.slice(0, -1).every((l) => /^\d{4}-\d\d-\d\dT[\d:.]+Z 3 Jobs: /.test(l))).toBe(true);
+    expect(lines.slice(0, -1).every((l) => /^\d{4}-\d\d-\d\dT[\d:.]+Z (pending|running|succeeded): 3 Jobs: /.test(l))).toBe(true);
+    expect(lines.at(-2)).toMatch(/ succeeded: 3 Jobs: 3 succeeded/);
     expect(new Set(lines).size).toBe(lines.length);
     expect(run.stderr).not.toContain("\x1b[");
   });

@@ -82,10 +82,10 @@ describe("buildTimeline: 20 completions at parallelism 4, 1 s cold start, 3 s of
     expect([t.from, t.to]).toEqual([T0, T0 + s(20)]);
   });
 
-  it("bars in creation order, numbered as attempts of the one member, labelled with its params", () => {
-    expect(t.bars.map((b) => b.attempt)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  it("bars in creation order, labelled with its params: 20 completions are 20 first tries, not attempts", () => {
+    expect(t.bars.map((b) => b.attempt)).toEqual(Array.from({ length: 20 }, () => 0));
     expect(t.bars[5]).toMatchObject({ job: "pi", params: { item: "pi" }, created: T0 + s(4), started: T0 + s(5), finished: T0 + s(8), outcome: "succeeded" });
-    expect(t.members).toEqual([{ job: "pi", index: 0, params: { item: "pi" }, outcome: "succeeded", attempts: 20, parallelism: 4, completions: 20, startTime: T0, finishTime: T0 + s(20) }]);
+    expect(t.members).toEqual([{ job: "pi", index: 0, params: { item: "pi" }, outcome: "succeeded", pods: 20, attempts: 1, parallelism: 4, completions: 20, startTime: T0, finishTime: T0 + s(20) }]);
   });
 
   it("the concurrency series steps with the waves and never counts a handover twice", () => {
@@ -180,9 +180,27 @@ describe("buildTimeline: edge cases", () => {
     const t = buildTimeline(base({ pods: [p3, p1, p2, { not: "a pod" }] }));
     expect(t.bars.map((b) => [b.attempt, b.completionIndex])).toEqual([
       [0, 3],
-      [1, undefined],
-      [2, undefined],
+      [0, undefined],
+      [0, undefined],
     ]);
+  });
+
+  it("an attempt is a retry of the same work: after a failure of the same index, not another index or a further completion", () => {
+    const pods = [
+      pod({ job: "a", created: 0, started: 1, finished: 2, exitCode: 1, completionIndex: 3 }),
+      pod({ job: "a", created: 0, started: 1, finished: 5, completionIndex: 4 }),
+      pod({ job: "a", created: 12, started: 13, finished: 14, exitCode: 1, completionIndex: 3 }),
+      pod({ job: "a", created: 30, started: 31, finished: 32, completionIndex: 3 }),
+    ];
+    const t = buildTimeline(base({ pods }));
+    expect(t.bars.map((b) => [b.completionIndex, b.attempt])).toEqual([
+      [3, 0],
+      [4, 0],
+      [3, 1],
+      [3, 2],
+    ]);
+    expect(t.figures.retries).toBe(2);
+    expect(t.members[0]).toMatchObject({ pods: 4, attempts: 3 });
   });
 
   it("pods of Jobs the record does not name come after the members", () => {

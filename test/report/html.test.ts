@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { HTML_CSP, htmlReport } from "../../src/report/html";
 import { cleanText, memberName } from "../../src/report/text";
 import type { MemberSummary, Timeline } from "../../src/group/timeline-types";
-import { fixtureTimeline, runningTimeline, T0, WEIRD_ITEM } from "../fixtures/report/timeline";
+import { fixtureTimeline, LOG_TAILS, runningTimeline, T0, WEIRD_ITEM } from "../fixtures/report/timeline";
 import { CHROMIUM, chromiumArgs, HAS_PYTHON, python, scratchDir, skipNote } from "./tools";
 
 /** Where the screenshots go for people to look at (gitignored; CI may keep them as artifacts). */
@@ -76,7 +76,7 @@ function readHtml(texts: string[]): HtmlRead[] {
   return python<HtmlRead[]>(READ_HTML, files);
 }
 
-const ALLOWED_TAGS = ["body", "dd", "defs", "div", "dl", "dt", "g", "h1", "h2", "head", "html", "li", "line", "main", "meta", "p", "path", "pattern", "rect", "span", "style", "svg", "table", "tbody", "td", "text", "th", "thead", "title", "tr", "ul"];
+const ALLOWED_TAGS = ["body", "dd", "defs", "details", "div", "dl", "dt", "g", "h1", "h2", "head", "html", "li", "line", "main", "meta", "p", "path", "pattern", "pre", "rect", "span", "style", "summary", "svg", "table", "tbody", "td", "text", "th", "thead", "title", "tr", "ul"];
 
 /** What makes a page reach out: scripts, links, sources, imports, fonts, non-fragment url(). */
 function networkProblems(page: string): string[] {
@@ -90,7 +90,7 @@ function networkProblems(page: string): string[] {
 }
 
 describe("htmlReport: the page as written", () => {
-  const page = htmlReport(fixtureTimeline());
+  const page = htmlReport(fixtureTimeline(), { logTails: LOG_TAILS, where: { namespace: "batch", context: "prod" } });
 
   it("draws one bar per pod and one table row per member", () => {
     expect(count(page, /<rect class="bar"/g)).toBe(8);
@@ -109,11 +109,13 @@ describe("htmlReport: the page as written", () => {
     ["concurrency", "<dt>Concurrency peak / mean</dt><dd>5 / 2.4 of parallelism 7</dd>"],
     ["cold-start share", "<dt>Cold-start share</dt><dd>21% of pod time</dd>"],
     ["hints", "<li>cold start is 21% of pod time</li>"],
-    ["a failed member's row", `<td class="outcome failed">failed</td><td class="reason">BackoffLimitExceeded<span class="message">Job has reached the specified backoff limit</span></td><td class="num">3</td><td class="num">2m59s</td>`],
+    ["a failed member's row, its last exit code and the tail of its log", `<td class="outcome failed">failed</td><td class="reason">BackoffLimitExceeded<span class="message">Job has reached the specified backoff limit</span><span class="message">exit code 2</span><details><summary>log (last lines)</summary><pre class="log">processing banana`],
+    ["a failed member's log with its markup escaped", `Error: peel not found ]]&gt; &lt;oops&gt; &amp;`],
+    ["where the group ran", `namespace batch, context prod</p>`],
     ["the phone viewport", `<meta name="viewport" content="width=device-width, initial-scale=1">`],
     ["a policy that forbids every fetch and script", `<meta http-equiv="Content-Security-Policy" content="${HTML_CSP}">`],
     ["time axis ticks", `text-anchor="middle">0s</text>`],
-    ["retry rows", `>retry 2</text>`],
+    ["retry rows, as attempts", `>attempt 3</text>`],
   ])("shows %s", (_what, fragment) => {
     expect(page).toContain(fragment);
   });
@@ -189,7 +191,7 @@ describe("htmlReport: any group name, parameters, reasons and hints", () => {
     const samples = fc.sample(arb, { numRuns: 120, seed: 424242 });
     const timelines = samples.map(({ group, members, hint }): Timeline => {
       const base = fixtureTimeline();
-      const ms: MemberSummary[] = members.map((m, index) => ({ job: `j-${index}`, index, params: m.params, outcome: "failed", reason: m.reason, message: m.message, attempts: 1, startTime: T0, finishTime: T0 + 1000 }));
+      const ms: MemberSummary[] = members.map((m, index) => ({ job: `j-${index}`, index, params: m.params, outcome: "failed", reason: m.reason, message: m.message, attempts: 1, pods: 1, startTime: T0, finishTime: T0 + 1000 }));
       const bars = ms.map((m) => ({ pod: `${m.job}-p`, job: m.job, index: m.index, params: m.params, attempt: 0, created: T0, started: T0 + 100, finished: T0 + 900, outcome: "failed" as const, exitCode: 1, restarts: 0 }));
       return { ...base, group, members: ms, bars, figures: { ...base.figures, hints: [hint] } };
     });
@@ -220,6 +222,8 @@ interface Measured {
   pageWidth: number;
   chart: [number, number];
   h1: string;
+  /** The right edge of every outcome cell, relative to the viewport. */
+  outcomeRight: number[];
 }
 
 // A harness page that shows the report, unchanged, in a frame of the viewport's size (a
@@ -250,6 +254,7 @@ addEventListener("load", () => {
     pageWidth: d.documentElement.scrollWidth,
     chart: [chart.scrollWidth, chart.clientWidth],
     h1: d.querySelector("h1").textContent,
+    outcomeRight: [...d.querySelectorAll("td.outcome")].map((td) => td.getBoundingClientRect().right),
   };
   const pre = document.createElement("pre");
   pre.id = "measure";
@@ -268,7 +273,7 @@ function runChromium(args: string[]): string {
 
 describe("htmlReport in headless Chromium", () => {
   const timeline = fixtureTimeline();
-  const page = htmlReport(timeline);
+  const page = htmlReport(timeline, { logTails: LOG_TAILS, where: { namespace: "batch", context: "prod" } });
 
   it.each(VIEWPORTS)("lays out the bars, figures and table on a $name screen ($width×$height), with no fetches", ({ name, width, height }) => {
     if (!CHROMIUM) return skipNote(`Chromium layout check (${name})`, "no chromium on PATH (Debian: apt-get install -y chromium); the static checks above still ran");
@@ -306,6 +311,9 @@ describe("htmlReport in headless Chromium", () => {
     expect(m.pageWidth).toBeLessThanOrEqual(width);
     if (name === "desktop") expect(m.chart[0]).toBeLessThanOrEqual(m.chart[1]);
     else expect(m.chart[0]).toBeGreaterThan(m.chart[1]);
+    // Every member's outcome is in view without scrolling the table, on a phone too.
+    expect(m.outcomeRight).toHaveLength(timeline.members.length);
+    for (const right of m.outcomeRight) expect(right).toBeLessThanOrEqual(width);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     const original = join(dir, "original.html");

@@ -176,7 +176,7 @@ function timelineOf(group: string, specs: MemberSpec[]): { timeline: Timeline; l
   const members = specs.map((m, index): MemberSummary => {
     const job = `g-${index}`;
     if (m.tail !== undefined) logTails[job] = m.tail;
-    return { job, index, params: m.params, outcome: m.outcome, reason: m.reason, message: m.message, attempts: 1, startTime: T0, finishTime: T0 + 1000 * index };
+    return { job, index, params: m.params, outcome: m.outcome, reason: m.reason, message: m.message, attempts: 1, pods: 1, startTime: T0, finishTime: T0 + 1000 * index };
   });
   const bars = members.map((m) => ({ pod: `${m.job}-p`, job: m.job, index: m.index, params: m.params, attempt: 0, created: T0, started: T0 + 5, finished: T0 + 900, outcome: "failed" as const, exitCode: 1, restarts: 0 }));
   return { timeline: { ...base, group, members, bars, running: false }, logTails };
