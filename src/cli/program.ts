@@ -102,7 +102,7 @@ export function buildProgram(context: () => CommandContext): Command {
   const program = new Command("jobx")
     .description("Expand one Job template over many parameter sets, and run the Jobs as one group.")
     .version(VERSION, "-V, --version")
-    .showHelpAfterError("(run with --help for usage)")
+    .showHelpAfterError("jobx: (run with --help for usage)")
     .configureHelp({ showGlobalOptions: true })
     // Every line jobx writes to stderr starts with "jobx:", commander's own errors too.
     .configureOutput({ outputError: (text, write) => write(text.replace(/^(?=.)/gm, "jobx: ")) })
