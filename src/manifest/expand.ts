@@ -14,6 +14,7 @@ import { deriveJobName, maxJobNameLength } from "./names";
 import { NameSet } from "./name-set";
 import { type Emission, type Shape, compileEmission, documentsFromShape, fillEmission } from "./shape";
 import { dumpDocument, parseDocuments, verifyParsed } from "./yaml";
+import { terminalSafe } from "../text/show";
 
 export interface ExpandInput {
   template: CompiledTemplate;
@@ -45,10 +46,11 @@ export interface ExpandedJobs {
 /** Annotations are limited to 256 KiB in total per object (apimachinery's TotalAnnotationSizeLimitB). */
 const ANNOTATION_LIMIT = 256 * 1024;
 
+/** A row's value as messages show it: one line, at most 30 characters, nothing a terminal would act on. */
 function summariseValue(value: unknown): string {
   const text = typeof value === "string" ? value : JSON.stringify(value);
   const oneLine = (text ?? String(value)).replace(/\n/g, "⏎");
-  return oneLine.length > 30 ? `${oneLine.slice(0, 29)}…` : oneLine;
+  return terminalSafe(oneLine.length > 30 ? `${oneLine.slice(0, 29)}…` : oneLine);
 }
 
 /** The name a Job gets: the template's when valid, else one derived from the group and the row. */
@@ -78,7 +80,7 @@ function flatCopy(text: string): string {
 
 export function describeRow(index: number, row: Row, empty: boolean): string {
   if (empty) return "the template (rendered once, no parameters)";
-  const parts = Object.entries(row).slice(0, 4).map(([k, v]) => `${k}=${summariseValue(v)}`);
+  const parts = Object.entries(row).slice(0, 4).map(([k, v]) => `${terminalSafe(k)}=${summariseValue(v)}`);
   if (Object.keys(row).length > 4) parts.push("…");
   return `row ${index}${parts.length ? ` (${parts.join(", ")})` : ""}`;
 }

@@ -20,6 +20,7 @@ import { PLACEHOLDER, TOKEN, token, unmark } from "./placeholders";
 import type { MarkedRendering } from "../render/template";
 import { describeReading, excerpt, yamlVersionsDisagree } from "./yaml";
 import { loadAll } from "js-yaml";
+import { showText, terminalSafe } from "../text/show";
 
 // Characters and shapes that can change YAML structure where text stands unquoted.
 // Flow indicators and ':' count anywhere (a value may land inside [ … ] or { … }).
@@ -76,8 +77,8 @@ function lineOf(text: string, index: number): number {
 }
 
 function show(value: string): string {
-  const json = JSON.stringify(value);
-  return json.length > 60 ? `${json.slice(0, 57)}…"` : json;
+  const shown = showText(value.length > 60 ? value.slice(0, 60) : value);
+  return shown.length > 60 ? `${shown.slice(0, 57)}…"` : shown;
 }
 
 /**
@@ -103,7 +104,7 @@ function quotedForm(path: string | undefined): string {
   if (path === undefined) return "{{ … | tojson }}";
   const top = path.split(/[.[]/)[0] ?? path;
   const expr = /^[A-Za-z_][A-Za-z0-9_]*$/.test(top) ? path : `params[${JSON.stringify(top)}]${path.slice(top.length)}`;
-  return `{{ ${expr} | tojson }}`;
+  return terminalSafe(`{{ ${expr} | tojson }}`);
 }
 
 function blame(n: number, rendering: MarkedRendering, row: Record<string, unknown>, rowDescription: string, why: string, where: string): InputError {
@@ -113,7 +114,7 @@ function blame(n: number, rendering: MarkedRendering, row: Record<string, unknow
   const at = rendering.marked.indexOf(`${MARK_OPEN}${n}${MARK_CLOSE}`);
   const before = unmark({ ...rendering, marked: rendering.marked.slice(0, Math.max(0, at)) });
   return new InputError(
-    `in ${rowDescription}, ${key ? `the value of '${key}'` : "a written value"} (${show(value)}) ${why}. Quote it in the template: ${quotedForm(key)}`,
+    `in ${rowDescription}, ${key ? `the value of '${terminalSafe(key)}'` : "a written value"} (${show(value)}) ${why}. Quote it in the template: ${quotedForm(key)}`,
     { where, details: ["rendered output:", ...excerpt(text, lineOf(before, before.length))] },
   );
 }
@@ -198,7 +199,7 @@ export function valuesOnLine(rendering: MarkedRendering, row: Record<string, unk
     const endLine = realLine + countNewlines(value);
     if (endLine >= line - 2 && realLine <= line && traced(rendering, Number(m[1]))) {
       const key = sourceOf(row, value);
-      hints.add(`${key ? `the value of '${key}'` : "a written value"} (${show(value)}) stands unquoted here: quote it in the template with ${quotedForm(key)}`);
+      hints.add(`${key ? `the value of '${terminalSafe(key)}'` : "a written value"} (${show(value)}) stands unquoted here: quote it in the template with ${quotedForm(key)}`);
     }
     realLine = endLine;
   }

@@ -7,6 +7,7 @@ import { Job } from "kubernetes-models/batch/v1/Job";
 import { isDnsLabel } from "../text/dns";
 import { maxJobNameLength } from "./names";
 import { JOBX_PREFIX } from "./labels";
+import { showText, terminalSafe } from "../text/show";
 
 export type JobObject = {
   apiVersion: "batch/v1";
@@ -28,7 +29,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** What a non-Job document is, for the refusal message. */
 function describeDocument(doc: unknown): string {
-  if (!isObject(doc)) return Array.isArray(doc) ? "a list" : `a ${typeof doc} (${JSON.stringify(doc).slice(0, 40)})`;
+  if (!isObject(doc)) return Array.isArray(doc) ? "a list" : `a ${typeof doc} (${terminalSafe(JSON.stringify(doc).slice(0, 40))})`;
   const kind = typeof doc.kind === "string" ? doc.kind : "an object with no kind";
   const apiVersion = typeof doc.apiVersion === "string" ? ` (${doc.apiVersion})` : " (no apiVersion)";
   return `${kind}${apiVersion}`;
@@ -55,7 +56,7 @@ export function jobProblems(doc: unknown): string[] {
     const errors = (err as { errors?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] }).errors;
     if (!errors) throw err;
     for (const e of errors) {
-      const path = e.instancePath.replace(/^\//, "").replace(/\/(\d+)/g, "[$1]").replace(/\//g, ".") || "(document)";
+      const path = terminalSafe(e.instancePath.replace(/^\//, "").replace(/\/(\d+)/g, "[$1]").replace(/\//g, ".")) || "(document)";
       const extra = e.params && "allowedValues" in e.params ? ` (${String(e.params.allowedValues)})` : "";
       problems.push(`${path}: ${e.message ?? "invalid"}${extra}`);
     }
@@ -71,7 +72,7 @@ export function jobProblems(doc: unknown): string[] {
   const podSpec = job.spec.template.spec;
   if (podSpec.restartPolicy !== "Never" && podSpec.restartPolicy !== "OnFailure") {
     problems.push(
-      `spec.template.spec.restartPolicy: must be Never or OnFailure for a Job, not ${podSpec.restartPolicy === undefined ? "unset (pods default to Always)" : JSON.stringify(podSpec.restartPolicy)}`,
+      `spec.template.spec.restartPolicy: must be Never or OnFailure for a Job, not ${podSpec.restartPolicy === undefined ? "unset (pods default to Always)" : showText(podSpec.restartPolicy)}`,
     );
   }
   if (podSpec.containers.length === 0) problems.push("spec.template.spec.containers: at least one container is required");
@@ -85,7 +86,7 @@ export function jobProblems(doc: unknown): string[] {
     ["spec.template.metadata.annotations", job.spec.template.metadata?.annotations],
   ] as const) {
     for (const key of Object.keys(labels ?? {})) {
-      if (key.startsWith(JOBX_PREFIX)) problems.push(`${where}.${key}: keys under ${JOBX_PREFIX} are set by jobx; remove it from the template`);
+      if (key.startsWith(JOBX_PREFIX)) problems.push(`${where}.${terminalSafe(key)}: keys under ${JOBX_PREFIX} are set by jobx; remove it from the template`);
     }
   }
   return problems;
@@ -95,9 +96,9 @@ export function jobProblems(doc: unknown): string[] {
 export function nameProblem(name: string | undefined, job: JobObject): string | undefined {
   if (name === undefined) return "no metadata.name";
   if (!isDnsLabel(name)) {
-    return name.length > 63 ? `${JSON.stringify(name)} is longer than 63 characters` : `${JSON.stringify(name)} is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending alphanumeric)`;
+    return name.length > 63 ? `${showText(name)} is longer than 63 characters` : `${showText(name)} is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending alphanumeric)`;
   }
   const max = maxJobNameLength(indexedCompletions(job));
-  if (name.length > max) return `${JSON.stringify(name)} leaves no room for the Indexed pods' hostname suffix (at most ${max} characters)`;
+  if (name.length > max) return `${showText(name)} leaves no room for the Indexed pods' hostname suffix (at most ${max} characters)`;
   return undefined;
 }

@@ -6,6 +6,7 @@
 import { YAML11_SCHEMA, load, loadAll } from "js-yaml";
 import { emitYaml } from "./emit";
 import { InputError } from "../errors";
+import { showText, terminalSafe } from "../text/show";
 
 interface YamlErrorLike { reason?: string; message: string; mark?: { line: number; column: number } }
 
@@ -17,7 +18,7 @@ export function excerpt(text: string, line: number, radius = 2): string[] {
   const width = String(to).length;
   const out: string[] = [];
   for (let n = from; n <= to; n++) {
-    out.push(`${n === line ? ">" : " "} ${String(n).padStart(width)} | ${lines[n - 1]}`);
+    out.push(`${n === line ? ">" : " "} ${String(n).padStart(width)} | ${terminalSafe(lines[n - 1] ?? "")}`);
   }
   return out;
 }
@@ -52,7 +53,7 @@ export function verifyParsed(
     ...(line ? [`rendered output${line ? ` line ${line}` : ""}:`, ...excerpt(text, line)] : []),
     ...hints(line),
   ];
-  throw new InputError(`the rendered YAML does not parse: ${message}`, { where, details });
+  throw new InputError(`the rendered YAML does not parse: ${terminalSafe(message)}`, { where, details });
 }
 
 /**
@@ -87,7 +88,7 @@ export function dumpDocument(doc: unknown): string {
 /** Describes a scalar reading for people: `the boolean true`, `the number 511`. */
 export function describeReading(value: unknown): string {
   if (value === null) return "null";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "string") return `the string ${showText(value)}`;
   if (value instanceof Date) return `the timestamp ${value.toISOString()}`;
   return `the ${typeof value} ${String(value)}`;
 }

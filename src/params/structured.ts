@@ -6,7 +6,7 @@
 import { loadAll } from "js-yaml";
 import { InputError } from "../errors";
 import { FileKeys, Spans, eachLine, fileAxisOf, lineCount, rowsAxis } from "./reader-kit";
-import { showText } from "../text/show";
+import { showText, terminalSafe } from "../text/show";
 import type { Axis, Entry } from "./product";
 import type { FileFormat } from "./types";
 
@@ -68,7 +68,7 @@ function loadDocument(text: string, source: string, label: "YAML" | "JSON", line
     const fix = reason.includes("duplicated mapping key")
       ? " Each key may appear once per row; remove or rename the repeated one."
       : ` Fix the ${label} syntax there.`;
-    throw new InputError(`not valid ${label}: ${reason.replace(/ \(\d+:\d+\)$/, "")}${at}.${fix}`, { where });
+    throw new InputError(`not valid ${label}: ${terminalSafe(reason.replace(/ \(\d+:\d+\)$/, ""))}${at}.${fix}`, { where });
   }
   if (documents.length > 1) {
     throw new InputError(`the file holds ${documents.length} ${label} documents (separated by ---), but jobx reads one. Put all rows in one list.`, { where: fallbackWhere });
@@ -215,7 +215,7 @@ function parseJsonLine(line: string, source: string, index: number, where: strin
   } catch (error) {
     // The YAML loader says where in the line the problem is; JSON.parse's wording varies by Node version.
     loadDocument(line, source, "JSON", index, where);
-    throw new InputError(`not valid JSON: ${(error as Error).message}. Fix the JSON syntax there.`, { where });
+    throw new InputError(`not valid JSON: ${terminalSafe((error as Error).message)}. Fix the JSON syntax there.`, { where });
   }
   const duplicate = duplicateJsonKey(line);
   if (duplicate !== undefined) {
