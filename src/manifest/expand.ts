@@ -206,7 +206,7 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
     const jobs: JobObject[] = [];
     docs.forEach((doc, documentIndex) => {
       const docLabel = () => (docs.length > 1 ? `document ${documentIndex + 1} of ${labelOf()}` : labelOf());
-      const problems = jobProblems(doc);
+      const problems = jobProblems(doc, fromShape?.shape.docs[documentIndex] as object | undefined);
       if (problems.length > 0) {
         const only = problems.length === 1 && problems[0]?.startsWith("is ");
         throw new InputError(

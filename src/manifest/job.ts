@@ -1,12 +1,14 @@
 /**
- * A rendered document becomes a checked Job: it must be a batch/v1 Job, valid against the
- * Job schema (kubernetes-models), and pass the rules the API server enforces that the
- * schema does not (pkg/apis/batch/validation/validation.go, pkg/apis/core/validation).
+ * A rendered document becomes a checked Job: it must be a batch/v1 Job, hold only fields a
+ * Job has (fields.ts: the API server's strict field validation), be valid against the Job
+ * schema (kubernetes-models), and pass the rules the API server enforces that the schema
+ * does not (pkg/apis/batch/validation/validation.go, pkg/apis/core/validation).
  */
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { isDnsLabel } from "../text/dns";
 import { maxJobNameLength } from "./names";
 import { JOBX_PREFIX } from "./labels";
+import { unknownFieldProblems } from "./fields";
 import { showText, terminalSafe } from "../text/show";
 
 export type JobObject = {
@@ -40,15 +42,27 @@ export function indexedCompletions(job: JobObject): number | undefined {
   return job.spec.completionMode === "Indexed" && typeof job.spec.completions === "number" ? job.spec.completions : undefined;
 }
 
+/** Unknown fields of the documents built from one shape document: they share every key, so the walk is made once. */
+const unknownFieldsOfShape = new WeakMap<object, string[]>();
+
 /**
  * Every problem with one document, as "field: problem" lines; empty when it is a valid Job.
  * The name is not judged here: an invalid or missing name is replaced by a derived one.
+ * `sameKeysAs`, when given, is an object whose documents all have this document's keys
+ * (the shape document it was built from): its unknown fields are looked for once.
  */
-export function jobProblems(doc: unknown): string[] {
+export function jobProblems(doc: unknown, sameKeysAs?: object): string[] {
   if (!isObject(doc) || doc.apiVersion !== "batch/v1" || doc.kind !== "Job") {
     return [`is ${describeDocument(doc)}, not a Job: jobx expands batch/v1 Jobs only (apiVersion: batch/v1, kind: Job)`];
   }
-  const problems: string[] = [];
+  let unknown = sameKeysAs ? unknownFieldsOfShape.get(sameKeysAs) : undefined;
+  if (!unknown) {
+    unknown = unknownFieldProblems(doc);
+    if (sameKeysAs) unknownFieldsOfShape.set(sameKeysAs, unknown);
+  }
+  // Unknown fields first: a misspelt field is often why another is missing.
+  const problems: string[] = [...unknown];
+  const unknownCount = problems.length;
   try {
     // The model's validate checks `this`; called on the document itself, it skips the copy the constructor makes.
     Job.prototype.validate.call(doc);
@@ -61,7 +75,8 @@ export function jobProblems(doc: unknown): string[] {
       problems.push(`${path}: ${e.message ?? "invalid"}${extra}`);
     }
   }
-  if (problems.length > 0) return problems;
+  // The rules below read fields the schema vouches for.
+  if (problems.length > unknownCount) return problems;
 
   const job = doc as JobObject;
   // `metadata:` with nothing under it parses as null; treat it as empty, as the API does.
@@ -76,9 +91,6 @@ export function jobProblems(doc: unknown): string[] {
     );
   }
   if (podSpec.containers.length === 0) problems.push("spec.template.spec.containers: at least one container is required");
-  if (job.spec.completionMode === "Indexed" && job.spec.completions === undefined) {
-    problems.push("spec.completions: required when completionMode is Indexed");
-  }
   for (const [where, labels] of [
     ["metadata.labels", job.metadata.labels],
     ["metadata.annotations", job.metadata.annotations],
@@ -88,6 +100,9 @@ export function jobProblems(doc: unknown): string[] {
     for (const key of Object.keys(labels ?? {})) {
       if (key.startsWith(JOBX_PREFIX)) problems.push(`${where}.${terminalSafe(key)}: keys under ${JOBX_PREFIX} are set by jobx; remove it from the template`);
     }
+  }
+  if (job.spec.completionMode === "Indexed" && job.spec.completions === undefined) {
+    problems.push("spec.completions: required when completionMode is Indexed");
   }
   return problems;
 }
