@@ -9,6 +9,7 @@ import type { CompiledTemplate } from "../render/template";
 import { isRiskyOutput, valuesOnLine, verifyValuesAreData } from "./guard";
 import { unmark } from "./placeholders";
 import { type JobObject, indexedCompletions, jobProblems, nameProblem } from "./job";
+import { ANNOTATION_LIMIT, utf8Length } from "./job-rules";
 import { ANNOTATION, LABEL, MANAGED_BY } from "./labels";
 import { deriveJobName, maxJobNameLength } from "./names";
 import { NameSet } from "./name-set";
@@ -43,8 +44,6 @@ export interface ExpandedJobs {
   yaml: string[] | undefined;
 }
 
-/** Annotations are limited to 256 KiB in total per object (apimachinery's TotalAnnotationSizeLimitB). */
-const ANNOTATION_LIMIT = 256 * 1024;
 
 /** A row's value as messages show it: one line, at most 30 characters, nothing a terminal would act on. */
 function summariseValue(value: unknown): string {
@@ -121,10 +120,12 @@ export function* renderRows(input: ExpandInput): Generator<ExpandedRow> {
 
 /** The row's parameters must fit in the annotation that records them. */
 function checkParamsFit(job: JobObject, params: string, where: () => string): void {
-  const existing = Object.entries(job.metadata.annotations ?? {}).reduce((n, [k, v]) => n + k.length + v.length, 0);
-  if (existing + ANNOTATION.params.length + params.length > ANNOTATION_LIMIT) {
+  // Bytes, as the API server counts them.
+  const existing = Object.entries(job.metadata.annotations ?? {}).reduce((n, [k, v]) => n + utf8Length(k) + utf8Length(v), 0);
+  const size = utf8Length(params);
+  if (existing + ANNOTATION.params.length + size > ANNOTATION_LIMIT) {
     throw new InputError(
-      `the row's parameters (${params.length} bytes as JSON) do not fit in the ${ANNOTATION.params} annotation: Kubernetes allows 256 KiB of annotations per object. ` +
+      `the row's parameters (${size} bytes as JSON) do not fit in the ${ANNOTATION.params} annotation: Kubernetes allows 256 KiB of annotations per object. ` +
         "Pass large data by reference (a file name, a URL, a ConfigMap) instead of by value",
       { where: where() },
     );

@@ -2,13 +2,14 @@
  * A rendered document becomes a checked Job: it must be a batch/v1 Job, hold only fields a
  * Job has (fields.ts: the API server's strict field validation), be valid against the Job
  * schema (kubernetes-models), and pass the rules the API server enforces that the schema
- * does not (pkg/apis/batch/validation/validation.go, pkg/apis/core/validation).
+ * does not (job-rules.ts, and jobx's own below).
  */
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { isDnsLabel } from "../text/dns";
 import { maxJobNameLength } from "./names";
 import { JOBX_PREFIX } from "./labels";
 import { unknownFieldProblems } from "./fields";
+import { apiServerProblems } from "./job-rules";
 import { showText, terminalSafe } from "../text/show";
 
 export type JobObject = {
@@ -101,9 +102,7 @@ export function jobProblems(doc: unknown, sameKeysAs?: object): string[] {
       if (key.startsWith(JOBX_PREFIX)) problems.push(`${where}.${terminalSafe(key)}: keys under ${JOBX_PREFIX} are set by jobx; remove it from the template`);
     }
   }
-  if (job.spec.completionMode === "Indexed" && job.spec.completions === undefined) {
-    problems.push("spec.completions: required when completionMode is Indexed");
-  }
+  problems.push(...apiServerProblems(job));
   return problems;
 }
 
