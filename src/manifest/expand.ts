@@ -44,7 +44,6 @@ export interface ExpandedJobs {
   yaml: string[] | undefined;
 }
 
-
 /** A row's value as messages show it: one line, at most 30 characters, nothing a terminal would act on. */
 function summariseValue(value: unknown): string {
   const text = typeof value === "string" ? value : JSON.stringify(value);

@@ -43,6 +43,16 @@ export function indexedCompletions(job: JobObject): number | undefined {
   return job.spec.completionMode === "Indexed" && typeof job.spec.completions === "number" ? job.spec.completions : undefined;
 }
 
+/** The value at a JSON pointer (`/spec/template/spec/containers/0/env/0/value`). */
+function valueAt(doc: unknown, pointer: string): unknown {
+  let value = doc;
+  for (const part of pointer.split("/").slice(1)) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[part.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return value;
+}
+
 /** Unknown fields of the documents built from one shape document: they share every key, so the walk is made once. */
 const unknownFieldsOfShape = new WeakMap<object, string[]>();
 
@@ -68,11 +78,16 @@ export function jobProblems(doc: unknown, sameKeysAs?: object): string[] {
     // The model's validate checks `this`; called on the document itself, it skips the copy the constructor makes.
     Job.prototype.validate.call(doc);
   } catch (err) {
-    const errors = (err as { errors?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] }).errors;
+    const errors = (err as { errors?: { instancePath: string; keyword?: string; message?: string; params?: Record<string, unknown> }[] }).errors;
     if (!errors) throw err;
     for (const e of errors) {
       const path = terminalSafe(e.instancePath.replace(/^\//, "").replace(/\/(\d+)/g, "[$1]").replace(/\//g, ".")) || "(document)";
-      const extra = e.params && "allowedValues" in e.params ? ` (${String(e.params.allowedValues)})` : "";
+      let extra = e.params && "allowedValues" in e.params ? ` (${String(e.params.allowedValues)})` : "";
+      if (e.keyword === "type" && e.params?.type === "string") {
+        // A number or boolean where text belongs: a value written unquoted, most often.
+        const value = valueAt(doc, e.instancePath);
+        if (typeof value === "number" || typeof value === "boolean") extra = `, not the ${typeof value} ${String(value)}: quote it in the template ({{ … | tojson }}) to make it text`;
+      }
       problems.push(`${path}: ${e.message ?? "invalid"}${extra}`);
     }
   }
