@@ -32,6 +32,8 @@ const NONNEGATIVE = ["parallelism", "completions", "activeDeadlineSeconds", "bac
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+// A qualified name of at most 63 characters in all, so both of its parts are short enough.
+const SHORT_QUALIFIED_NAME = /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 // IsDomainPrefixedPath: the path's characters, RFC 3986's.
 const HTTP_PATH = /^[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
@@ -45,6 +47,8 @@ function isNumber(value: unknown): value is number {
 
 /** Bytes of the UTF-8 encoding, as Go's len() counts a string. */
 export function utf8Length(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\u0000-\u007f]/.test(text)) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -56,6 +60,8 @@ export function utf8Length(text: string): number {
 
 /** Why a label or annotation key is not a qualified name ([prefix/]name), or undefined. */
 function qualifiedNameProblem(key: string): string | undefined {
+  // Most keys are short names, with or without a prefix: one test, no slices.
+  if (key.length <= 63 && SHORT_QUALIFIED_NAME.test(key)) return undefined;
   const slash = key.indexOf("/");
   const prefix = slash < 0 ? undefined : key.slice(0, slash);
   const name = slash < 0 ? key : key.slice(slash + 1);
