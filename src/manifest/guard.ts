@@ -38,9 +38,11 @@ const STRUCTURAL = /[\u0000-\u001f\u007f-\u009f"'\\\u2028\u2029\ufeff\ufffe\ufff
 // digit, sign, dot, tilde, '=' or '<', or is a short word like on/no/y.
 const MAYBE_TYPED = /^(?:[-+.~=<0-9]|(?:y|yes|n|no|on|off|true|false|null)$)/i;
 
+const AS_TEXT: PlainReading = { as: "text" };
+
 /** How a value reads standing alone as a plain scalar; most values are not even looked at. */
 function readingOf(value: string): PlainReading {
-  return MAYBE_TYPED.test(value) ? plainReading(value) : { as: "text" };
+  return MAYBE_TYPED.test(value) ? plainReading(value) : AS_TEXT;
 }
 
 /**
@@ -48,7 +50,7 @@ function readingOf(value: string): PlainReading {
  * a canonical number or boolean. Most values ("apple", "item-42", "5") cannot.
  */
 export function isRiskyOutput(text: string): boolean {
-  return STRUCTURAL.test(text) || readingOf(text).as === "other";
+  return STRUCTURAL.test(text) || (MAYBE_TYPED.test(text) && plainReading(text).as === "other");
 }
 
 

@@ -61,7 +61,7 @@ export function utf8Length(text: string): number {
 /** Why a label or annotation key is not a qualified name ([prefix/]name), or undefined. */
 function qualifiedNameProblem(key: string): string | undefined {
   // Most keys are short names, with or without a prefix: one test, no slices.
-  if (key.length <= 63 && SHORT_QUALIFIED_NAME.test(key)) return undefined;
+  if (key.length <= 63 && (QUALIFIED_NAME.test(key) || SHORT_QUALIFIED_NAME.test(key))) return undefined;
   const slash = key.indexOf("/");
   const prefix = slash < 0 ? undefined : key.slice(0, slash);
   const name = slash < 0 ? key : key.slice(slash + 1);
@@ -75,9 +75,13 @@ function qualifiedNameProblem(key: string): string | undefined {
   return undefined;
 }
 
+// labelProblems, annotationProblems and containerProblems run for every row: plain loops,
+// and nothing made (no entry arrays, no paths) while all is well.
+
 function labelProblems(labels: Record<string, string> | undefined, where: string, out: string[]): void {
-  for (const [key, value] of Object.entries(labels ?? {})) {
+  for (const key in labels) {
     if (SET_BY_JOBX.has(key)) continue;
+    const value = labels[key];
     const keyProblem = qualifiedNameProblem(key);
     if (keyProblem) out.push(`${where}: the key ${showText(key)} is not a valid label key: ${keyProblem}`);
     if (typeof value === "string" && (value.length > 63 || !LABEL_VALUE.test(value))) {
@@ -91,7 +95,8 @@ function labelProblems(labels: Record<string, string> | undefined, where: string
 
 function annotationProblems(annotations: Record<string, string> | undefined, where: string, out: string[]): void {
   let size = 0;
-  for (const [key, value] of Object.entries(annotations ?? {})) {
+  for (const key in annotations) {
+    const value = annotations[key];
     // ValidateAnnotations: a qualified name, but case does not matter.
     const keyProblem = qualifiedNameProblem(key.toLowerCase());
     if (keyProblem) out.push(`${where}: the key ${showText(key)} is not a valid annotation key: ${keyProblem}`);
@@ -102,21 +107,26 @@ function annotationProblems(annotations: Record<string, string> | undefined, whe
   }
 }
 
-function containerProblems(spec: JobObject["spec"]["template"]["spec"], out: string[]): void {
-  const seen = new Set<string>();
-  for (const list of ["initContainers", "containers"] as const) {
-    const containers = (spec[list] ?? []) as { name?: unknown; image?: unknown }[];
-    containers.forEach((container, i) => {
-      const at = `spec.template.spec.${list}[${i}]`;
-      const name = typeof container.name === "string" ? container.name : "";
-      if (name === "") out.push(`${at}.name: required; give the container a name (a DNS-1123 label, like main)`);
-      else if (name.length > 63 || !DNS1123_LABEL.test(name)) {
-        out.push(`${at}.name: ${showText(name)} is not a DNS-1123 label (lower-case letters, digits and '-', at most 63, starting and ending alphanumeric)`);
-      } else if (seen.has(name)) out.push(`${at}.name: ${showText(name)} is already the name of another container of this pod; container names must be unique`);
-      seen.add(name);
-      if (typeof container.image !== "string" || container.image === "") out.push(`${at}.image: required; name the container image (like busybox:1.36)`);
-    });
+type Container = { name?: unknown; image?: unknown };
+
+function containerListProblems(list: "initContainers" | "containers", containers: Container[], earlier: Container[], out: string[]): void {
+  for (let i = 0; i < containers.length; i++) {
+    const container = containers[i] as Container;
+    const name = typeof container.name === "string" ? container.name : "";
+    if (name === "") out.push(`spec.template.spec.${list}[${i}].name: required; give the container a name (a DNS-1123 label, like main)`);
+    else if (name.length > 63 || !DNS1123_LABEL.test(name)) {
+      out.push(`spec.template.spec.${list}[${i}].name: ${showText(name)} is not a DNS-1123 label (lower-case letters, digits and '-', at most 63, starting and ending alphanumeric)`);
+    } else if (earlier.some((c) => c.name === name) || containers.slice(0, i).some((c) => c.name === name)) {
+      out.push(`spec.template.spec.${list}[${i}].name: ${showText(name)} is already the name of another container of this pod; container names must be unique`);
+    }
+    if (typeof container.image !== "string" || container.image === "") out.push(`spec.template.spec.${list}[${i}].image: required; name the container image (like busybox:1.36)`);
   }
+}
+
+function containerProblems(spec: JobObject["spec"]["template"]["spec"], out: string[]): void {
+  const init = (spec.initContainers ?? []) as Container[];
+  containerListProblems("initContainers", init, [], out);
+  containerListProblems("containers", spec.containers as Container[], init, out);
 }
 
 /** validateIndexesFormat and parseIndexInterval: "1,3-5,7", ascending, each below completions. Returns the indexes' count, or the problem. */
@@ -219,9 +229,8 @@ function successPolicyProblems(job: JobObject, indexed: boolean, out: string[]):
   });
 }
 
-/** Every rule of the API server's a Job breaks, as problem lines. */
-export function apiServerProblems(job: JobObject): string[] {
-  const out: string[] = [];
+/** Adds a problem line to `out` for every rule of the API server's a Job breaks. */
+export function apiServerProblems(job: JobObject, out: string[]): void {
   const spec = job.spec as JobObject["spec"] & Record<string, unknown>;
   for (const field of NONNEGATIVE) {
     const value = spec[field];
@@ -278,5 +287,4 @@ export function apiServerProblems(job: JobObject): string[] {
   labelProblems(template.metadata?.labels, "spec.template.metadata.labels", out);
   annotationProblems(template.metadata?.annotations, "spec.template.metadata.annotations", out);
   containerProblems(template.spec, out);
-  return out;
 }

@@ -72,7 +72,7 @@ export function jobProblems(doc: unknown, sameKeysAs?: object): string[] {
     if (sameKeysAs) unknownFieldsOfShape.set(sameKeysAs, unknown);
   }
   // Unknown fields first: a misspelt field is often why another is missing.
-  const problems: string[] = [...unknown];
+  const problems: string[] = unknown.length > 0 ? [...unknown] : [];
   const unknownCount = problems.length;
   try {
     // The model's validate checks `this`; called on the document itself, it skips the copy the constructor makes.
@@ -117,7 +117,7 @@ export function jobProblems(doc: unknown, sameKeysAs?: object): string[] {
       if (key.startsWith(JOBX_PREFIX)) problems.push(`${where}.${terminalSafe(key)}: keys under ${JOBX_PREFIX} are set by jobx; remove it from the template`);
     }
   }
-  problems.push(...apiServerProblems(job));
+  apiServerProblems(job, problems);
   return problems;
 }
 
