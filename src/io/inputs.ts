@@ -1,6 +1,6 @@
 /**
- * Reading parameter files, templates and stdin for the pure stages: as bytes, decoded as
- * UTF-8 only when they are UTF-8 text. Node's own decoding turns a byte that is not UTF-8
+ * Reading parameter files, templates and stdin for the pure stages, as UTF-8 text only
+ * when they are UTF-8. Node's own decoding turns a byte that is not UTF-8
  * into U+FFFD without a word, and reads a UTF-16 file as text with a NUL after every
  * letter; both then fail later, far from the cause, or not at all.
  */
@@ -122,6 +122,19 @@ export function decodeText(bytes: Buffer, shownName: string): string {
   return bytes.toString("utf8");
 }
 
+/**
+ * A file's text, when it is UTF-8 (see decodeText). Read straight into a string, as
+ * Node reads UTF-8 without a buffer in between: a million-row file is not held twice.
+ * Node's decoding writes U+FFFD for every byte that is not UTF-8, and a UTF-16 or UTF-32
+ * file holds NULs (or starts with bytes that are not UTF-8), so only a text holding
+ * either is read again as bytes, to say what is wrong and where.
+ */
+export function readTextFile(path: string, name: string): string {
+  const text = readFileSync(path, "utf8");
+  if (!text.includes("\ufffd") && !text.includes("\u0000")) return text;
+  return decodeText(readFileSync(path), name);
+}
+
 /** Standard input, read once; a second reader (template and params both '-') is refused. */
 export function readStdinOnce(user: string): string {
   if (stdinUser !== undefined && stdinUser !== user) {
@@ -140,14 +153,13 @@ export function readStdinOnce(user: string): string {
 export function readParamFiles(names: string[]): ParamFile[] {
   return names.map((name) => {
     if (name === "-") return { name: "<stdin>", text: readStdinOnce("--params -") };
-    let bytes: Buffer;
     try {
-      bytes = readFileSync(name);
+      return { name, text: readTextFile(name, name) };
     } catch (err) {
+      if (err instanceof InputError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
       throw new InputError(`cannot read the parameter file: ${why}`, { where: `--params ${name}` });
     }
-    return { name, text: decodeText(bytes, name) };
   });
 }

@@ -2,7 +2,10 @@ import { isUtf8 } from "node:buffer";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { InputError } from "../../src/errors";
-import { decodeText, firstInvalidUtf8 } from "../../src/io/inputs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodeText, firstInvalidUtf8, readTextFile } from "../../src/io/inputs";
 
 function decodeError(bytes: Buffer, name = "rows.csv"): string {
   try {
@@ -78,5 +81,25 @@ describe("decoding a file's bytes", () => {
         expect(decodeText(Buffer.from(text, "utf8"), "rows.csv")).toBe(text);
       }),
     );
+  });
+});
+
+describe("reading a file as text", () => {
+  const dir = mkdtempSync(join(tmpdir(), "jobx-inputs-"));
+  const path = (name: string, bytes: Buffer) => {
+    writeFileSync(join(dir, name), bytes);
+    return join(dir, name);
+  };
+
+  it("reads UTF-8, a real U+FFFD included", () => {
+    expect(readTextFile(path("ok.csv", Buffer.from("item\ncrème\n")), "ok.csv")).toBe("item\ncrème\n");
+    expect(readTextFile(path("fffd.csv", Buffer.from("item\na\ufffdb\n")), "fffd.csv")).toBe("item\na\ufffdb\n");
+  });
+
+  it("refuses what decodeText refuses, with the same message", () => {
+    const latin1 = Buffer.from("item\ncr\u00e8me\n", "latin1");
+    expect(() => readTextFile(path("latin1.csv", latin1), "latin1.csv")).toThrow(decodeError(latin1, "latin1.csv"));
+    const utf16 = Buffer.from("item\napple\n", "utf16le");
+    expect(() => readTextFile(path("utf16.csv", utf16), "utf16.csv")).toThrow(decodeError(utf16, "utf16.csv"));
   });
 });
