@@ -4,6 +4,7 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors";
 import type { TemplateSource } from "../render/template";
+import { readTextFile } from "./inputs";
 
 const BUILTIN_SUFFIX = ".yaml.njk";
 
@@ -50,8 +51,9 @@ export function readTemplate(spec: string, readStdin: () => string): TemplateSou
   const looksLikePath = spec.includes("/") || spec.includes("\\") || /\.[A-Za-z0-9]+$/.test(spec);
   if (looksLikePath || existsSync(spec)) {
     try {
-      return { name: spec, text: readFileSync(spec, "utf8") };
+      return { name: spec, text: readTextFile(spec, spec) };
     } catch (err) {
+      if (err instanceof InputError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
       throw new InputError(`cannot read the template: ${why}. Give a template file, or a built-in name (jobx templates lists them)`, { where: spec });

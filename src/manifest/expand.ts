@@ -9,11 +9,13 @@ import type { CompiledTemplate } from "../render/template";
 import { isRiskyOutput, valuesOnLine, verifyValuesAreData } from "./guard";
 import { unmark } from "./placeholders";
 import { type JobObject, indexedCompletions, jobProblems, nameProblem } from "./job";
+import { ANNOTATION_LIMIT, utf8Length } from "./job-rules";
 import { ANNOTATION, LABEL, MANAGED_BY } from "./labels";
 import { deriveJobName, maxJobNameLength } from "./names";
 import { NameSet } from "./name-set";
 import { type Emission, type Shape, compileEmission, documentsFromShape, fillEmission } from "./shape";
 import { dumpDocument, parseDocuments, verifyParsed } from "./yaml";
+import { terminalSafe } from "../text/show";
 
 export interface ExpandInput {
   template: CompiledTemplate;
@@ -42,13 +44,11 @@ export interface ExpandedJobs {
   yaml: string[] | undefined;
 }
 
-/** Annotations are limited to 256 KiB in total per object (apimachinery's TotalAnnotationSizeLimitB). */
-const ANNOTATION_LIMIT = 256 * 1024;
-
+/** A row's value as messages show it: one line, at most 30 characters, nothing a terminal would act on. */
 function summariseValue(value: unknown): string {
   const text = typeof value === "string" ? value : JSON.stringify(value);
   const oneLine = (text ?? String(value)).replace(/\n/g, "⏎");
-  return oneLine.length > 30 ? `${oneLine.slice(0, 29)}…` : oneLine;
+  return terminalSafe(oneLine.length > 30 ? `${oneLine.slice(0, 29)}…` : oneLine);
 }
 
 /** The name a Job gets: the template's when valid, else one derived from the group and the row. */
@@ -78,7 +78,7 @@ function flatCopy(text: string): string {
 
 export function describeRow(index: number, row: Row, empty: boolean): string {
   if (empty) return "the template (rendered once, no parameters)";
-  const parts = Object.entries(row).slice(0, 4).map(([k, v]) => `${k}=${summariseValue(v)}`);
+  const parts = Object.entries(row).slice(0, 4).map(([k, v]) => `${terminalSafe(k)}=${summariseValue(v)}`);
   if (Object.keys(row).length > 4) parts.push("…");
   return `row ${index}${parts.length ? ` (${parts.join(", ")})` : ""}`;
 }
@@ -119,10 +119,12 @@ export function* renderRows(input: ExpandInput): Generator<ExpandedRow> {
 
 /** The row's parameters must fit in the annotation that records them. */
 function checkParamsFit(job: JobObject, params: string, where: () => string): void {
-  const existing = Object.entries(job.metadata.annotations ?? {}).reduce((n, [k, v]) => n + k.length + v.length, 0);
-  if (existing + ANNOTATION.params.length + params.length > ANNOTATION_LIMIT) {
+  // Bytes, as the API server counts them.
+  const existing = Object.entries(job.metadata.annotations ?? {}).reduce((n, [k, v]) => n + utf8Length(k) + utf8Length(v), 0);
+  const size = utf8Length(params);
+  if (existing + ANNOTATION.params.length + size > ANNOTATION_LIMIT) {
     throw new InputError(
-      `the row's parameters (${params.length} bytes as JSON) do not fit in the ${ANNOTATION.params} annotation: Kubernetes allows 256 KiB of annotations per object. ` +
+      `the row's parameters (${size} bytes as JSON) do not fit in the ${ANNOTATION.params} annotation: Kubernetes allows 256 KiB of annotations per object. ` +
         "Pass large data by reference (a file name, a URL, a ConfigMap) instead of by value",
       { where: where() },
     );
@@ -204,7 +206,7 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
     const jobs: JobObject[] = [];
     docs.forEach((doc, documentIndex) => {
       const docLabel = () => (docs.length > 1 ? `document ${documentIndex + 1} of ${labelOf()}` : labelOf());
-      const problems = jobProblems(doc);
+      const problems = jobProblems(doc, fromShape?.shape.docs[documentIndex] as object | undefined);
       if (problems.length > 0) {
         const only = problems.length === 1 && problems[0]?.startsWith("is ");
         throw new InputError(

@@ -7,9 +7,15 @@
  * structure the template itself gives; the real output must parse to exactly that
  * structure with each token replaced, as text, by the value written there. A value that
  * split into keys, items or documents, was cut by a comment, lost bytes to YAML's
- * escaping or folding, or turned into a number, fails that comparison. Values that YAML
- * 1.1 (kubectl) and 1.2 read differently (`on`, `0777`, `1e3`) may not stand alone
- * unquoted.
+ * escaping or folding, or turned into a number, fails that comparison.
+ *
+ * A value standing alone as a plain scalar keeps its text, or is typed only when its text
+ * is the canonical form of a number or boolean that YAML 1.1 (kubectl) and 1.2 read alike
+ * (`5`, `-3`, `2.5`, `true`: see plainReading). Anything else — `~`, `0x1F`, `+5`, `True`,
+ * `.inf`, and what the two versions read differently (`on`, `0777`, `1e3`) — stops the
+ * expansion with the value, its reading and the fix. Where a value stands is read from
+ * the skeleton's parse events, so a value the template quotes or writes in a block
+ * scalar is not mistaken for one standing alone.
  *
  * `tojson`, `quote` and `toyaml` (and `indent` of them) write YAML on purpose and are not
  * traced: they are the safe way to write a value.
@@ -18,8 +24,10 @@ import { InputError } from "../errors";
 import { MARK_CLOSE, MARK_OPEN } from "../render/nunjucks-compat";
 import { PLACEHOLDER, TOKEN, token, unmark } from "./placeholders";
 import type { MarkedRendering } from "../render/template";
-import { describeReading, excerpt, yamlVersionsDisagree } from "./yaml";
-import { loadAll } from "js-yaml";
+import { type PlainReading, describeReading, excerpt, plainReading } from "./yaml";
+import { EVENT_ID, SCALAR_STYLE, getScalarValue, loadAll, parseEvents } from "js-yaml";
+import { inline } from "./emit";
+import { showText, terminalSafe } from "../text/show";
 
 // Characters and shapes that can change YAML structure where text stands unquoted.
 // Flow indicators and ':' count anywhere (a value may land inside [ … ] or { … }).
@@ -30,21 +38,72 @@ const STRUCTURAL = /[\u0000-\u001f\u007f-\u009f"'\\\u2028\u2029\ufeff\ufffe\ufff
 // digit, sign, dot, tilde, '=' or '<', or is a short word like on/no/y.
 const MAYBE_TYPED = /^(?:[-+.~=<0-9]|(?:y|yes|n|no|on|off|true|false|null)$)/i;
 
-/** Whether a `{{ … }}` result written bare could be read by YAML as anything but itself. Most values ("apple", "item-42") cannot. */
+const AS_TEXT: PlainReading = { as: "text" };
+
+/** How a value reads standing alone as a plain scalar; most values are not even looked at. */
+function readingOf(value: string): PlainReading {
+  return MAYBE_TYPED.test(value) ? plainReading(value) : AS_TEXT;
+}
+
+/**
+ * Whether a `{{ … }}` result written bare could be read by YAML as anything but itself or
+ * a canonical number or boolean. Most values ("apple", "item-42", "5") cannot.
+ */
 export function isRiskyOutput(text: string): boolean {
-  return STRUCTURAL.test(text) || (MAYBE_TYPED.test(text) && yamlVersionsDisagree(text) !== undefined);
+  return STRUCTURAL.test(text) || (MAYBE_TYPED.test(text) && plainReading(text).as === "other");
 }
 
 
-/** Replaces tokens inside every string (keys included) by their values. */
-function expected(tree: unknown, values: string[]): unknown {
+const WHOLE_TOKEN = /^jobx(\d+)tok$/;
+
+/**
+ * The skeleton as the real output must read: tokens inside every string (keys included)
+ * replaced by their values, and a value standing alone as a plain scalar typed when
+ * `typed` holds its canonical reading.
+ */
+function expected(tree: unknown, values: string[], typed: ReadonlyMap<number, number | boolean>): unknown {
   const fill = (s: string) => s.replace(TOKEN, (_, n: string) => values[Number(n)] ?? "");
-  if (typeof tree === "string") return fill(tree);
-  if (Array.isArray(tree)) return tree.map((v) => expected(v, values));
+  if (typeof tree === "string") {
+    const whole = WHOLE_TOKEN.exec(tree);
+    const reading = whole ? typed.get(Number(whole[1])) : undefined;
+    return reading ?? fill(tree);
+  }
+  if (Array.isArray(tree)) return tree.map((v) => expected(v, values, typed));
   if (tree !== null && typeof tree === "object") {
-    return Object.fromEntries(Object.entries(tree).map(([k, v]) => [fill(k), expected(v, values)]));
+    return Object.fromEntries(Object.entries(tree).map(([k, v]) => [fill(k), expected(v, values, typed)]));
   }
   return tree;
+}
+
+/**
+ * The tokens that stand alone as a plain, untagged scalar in the skeleton, and whether as
+ * a key or a value. Each token is written once, so its scalar is the one place it stands.
+ */
+function wholePlainTokens(text: string): Map<number, "key" | "value"> {
+  const found = new Map<number, "key" | "value">();
+  // Per open collection: whether it is a mapping, and whether its next node is a key.
+  const stack: { mapping: boolean; keyNext: boolean }[] = [];
+  const nodeDone = () => {
+    const top = stack[stack.length - 1];
+    if (top?.mapping) top.keyNext = !top.keyNext;
+  };
+  for (const event of parseEvents(text, {})) {
+    if (event.type === EVENT_ID.DOCUMENT || event.type === EVENT_ID.SEQUENCE) stack.push({ mapping: false, keyNext: false });
+    else if (event.type === EVENT_ID.MAPPING) stack.push({ mapping: true, keyNext: true });
+    else if (event.type === EVENT_ID.POP) {
+      stack.pop();
+      nodeDone();
+    } else if (event.type === EVENT_ID.ALIAS) nodeDone();
+    else if (event.type === EVENT_ID.SCALAR) {
+      if (event.style === SCALAR_STYLE.PLAIN && event.tagStart === -1) {
+        const whole = WHOLE_TOKEN.exec(getScalarValue(text, event));
+        const top = stack[stack.length - 1];
+        if (whole) found.set(Number(whole[1]), top?.mapping && top.keyNext ? "key" : "value");
+      }
+      nodeDone();
+    }
+  }
+  return found;
 }
 
 /** The first place two parsed trees differ, as a path, or undefined when they are the same. */
@@ -76,8 +135,8 @@ function lineOf(text: string, index: number): number {
 }
 
 function show(value: string): string {
-  const json = JSON.stringify(value);
-  return json.length > 60 ? `${json.slice(0, 57)}…"` : json;
+  const shown = showText(value.length > 60 ? value.slice(0, 60) : value);
+  return shown.length > 60 ? `${shown.slice(0, 57)}…"` : shown;
 }
 
 /**
@@ -103,19 +162,51 @@ function quotedForm(path: string | undefined): string {
   if (path === undefined) return "{{ … | tojson }}";
   const top = path.split(/[.[]/)[0] ?? path;
   const expr = /^[A-Za-z_][A-Za-z0-9_]*$/.test(top) ? path : `params[${JSON.stringify(top)}]${path.slice(top.length)}`;
-  return `{{ ${expr} | tojson }}`;
+  return terminalSafe(`{{ ${expr} | tojson }}`);
 }
 
-function blame(n: number, rendering: MarkedRendering, row: Record<string, unknown>, rowDescription: string, why: string, where: string): InputError {
+const QUOTE_IT = (quoted: string) => `Quote it in the template: ${quoted}`;
+
+function blame(
+  n: number,
+  rendering: MarkedRendering,
+  row: Record<string, unknown>,
+  rowDescription: string,
+  why: string,
+  where: string,
+  fix: (quoted: string) => string = QUOTE_IT,
+): InputError {
   const value = rendering.values[n] ?? "";
   const key = sourceOf(row, value);
   const text = unmark(rendering);
   const at = rendering.marked.indexOf(`${MARK_OPEN}${n}${MARK_CLOSE}`);
   const before = unmark({ ...rendering, marked: rendering.marked.slice(0, Math.max(0, at)) });
   return new InputError(
-    `in ${rowDescription}, ${key ? `the value of '${key}'` : "a written value"} (${show(value)}) ${why}. Quote it in the template: ${quotedForm(key)}`,
+    `in ${rowDescription}, ${key ? `the value of '${terminalSafe(key)}'` : "a written value"} (${show(value)}) ${why}. ${fix(quotedForm(key))}`,
     { where, details: ["rendered output:", ...excerpt(text, lineOf(before, before.length))] },
   );
+}
+
+/** Why a value standing alone as a plain scalar does not keep its text, and the fix; undefined when it does, or is typed canonically. */
+function standingAloneProblem(reading: PlainReading, position: "key" | "value"): { why: string; fix?: (quoted: string) => string } | undefined {
+  if (reading.as !== "other") return undefined;
+  const { yaml11, yaml12 } = reading;
+  const sameDate = yaml11 instanceof Date && yaml12 instanceof Date && yaml11.getTime() === yaml12.getTime();
+  if (!Object.is(yaml11, yaml12) && !sameDate) {
+    return { why: `stands unquoted, and YAML 1.1 (what kubectl reads) takes it as ${describeReading(yaml11)} while YAML 1.2 takes it as ${describeReading(yaml12)}` };
+  }
+  const as = describeReading(yaml12);
+  if (position === "key") return { why: `stands unquoted as a key, and YAML reads it as ${as}, so the key would be ${showText(String(yaml12))}` };
+  if (typeof yaml12 === "number" && Number.isFinite(yaml12)) {
+    return { why: `stands unquoted, and YAML reads it as ${as}, not as its text`, fix: (quoted) => `Write it as ${inline(yaml12)} to mean that number, or quote it in the template to keep the text: ${quoted}` };
+  }
+  if (typeof yaml12 === "boolean") {
+    return { why: `stands unquoted, and YAML reads it as ${as}, not as its text`, fix: (quoted) => `Write it as ${yaml12} to mean that boolean, or quote it in the template to keep the text: ${quoted}` };
+  }
+  if (yaml12 === null) {
+    return { why: "stands unquoted, and YAML reads it as null, not as its text", fix: (quoted) => `Quote it in the template to keep the text: ${quoted} (to leave the field unset, leave the key out)` };
+  }
+  return { why: `stands unquoted, and YAML reads it as ${as}, not as its text` };
 }
 
 /** The placeholders inside a parsed value of the skeleton. */
@@ -144,45 +235,27 @@ export function verifyValuesAreData(rendering: MarkedRendering, docs: unknown[],
   // Only traced values become tokens; the rest stand as written, typed as YAML reads them.
   const skeletonText = marked.replace(PLACEHOLDER, (_, n: string) => (traced(rendering, Number(n)) ? token(Number(n)) : (values[Number(n)] ?? "")));
   let skeleton: unknown[];
+  let standing: Map<number, "key" | "value">;
   try {
     skeleton = loadAll(skeletonText).filter((d) => d !== null && d !== undefined);
+    standing = wholePlainTokens(skeletonText);
   } catch {
     // The template only parses with the value spliced in: the value is part of the structure.
     throw blame(values.findIndex((_, n) => traced(rendering, n)), rendering, row, rowDescription, "is needed to make the YAML parse, so it is writing structure, not data", where);
   }
-  const difference = firstDifference(expected(skeleton, values), docs);
+  // Values standing alone as plain scalars keep their text, or are typed canonically.
+  const typed = new Map<number, number | boolean>();
+  for (const [n, position] of [...standing].sort(([a], [b]) => a - b)) {
+    const reading = readingOf(values[n] ?? "");
+    const problem = standingAloneProblem(reading, position);
+    if (problem) throw blame(n, rendering, row, rowDescription, problem.why, where, problem.fix);
+    if (reading.as === "typed" && position === "value") typed.set(n, reading.value);
+  }
+  const difference = firstDifference(expected(skeleton, values, typed), docs);
   if (difference) {
     const n = tokensIn(difference.skeleton)[0] ?? values.findIndex((_, i) => traced(rendering, i));
     throw blame(n, rendering, row, rowDescription, `changes the YAML where the template writes it unquoted (at ${difference.path}): it would not arrive as one value with its text intact`, where);
   }
-  // Whole unquoted scalars that YAML 1.1 and 1.2 read differently.
-  const wholeScalars = new Set<string>();
-  const collect = (v: unknown) => {
-    if (typeof v === "string") wholeScalars.add(v);
-    else if (Array.isArray(v)) v.forEach(collect);
-    else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) {
-      wholeScalars.add(k);
-      collect(x);
-    }
-  };
-  collect(skeleton);
-  values.forEach((value, n) => {
-    if (!MAYBE_TYPED.test(value)) return;
-    const readings = yamlVersionsDisagree(value);
-    if (!readings) return;
-    const at = skeletonText.indexOf(token(n));
-    const quoted = `"'`.includes(skeletonText[at - 1] ?? "") && skeletonText[at - 1] === skeletonText[at + token(n).length];
-    if (quoted) return;
-    if (!wholeScalars.has(token(n))) return;
-    throw blame(
-      n,
-      rendering,
-      row,
-      rowDescription,
-      `stands unquoted, and YAML 1.1 (what kubectl reads) takes it as ${describeReading(readings.yaml11)} while YAML 1.2 takes it as ${describeReading(readings.yaml12)}`,
-      where,
-    );
-  });
 }
 
 /** Traced values written on or just before a rendered line (1-based): hints for a YAML parse error. */
@@ -198,7 +271,7 @@ export function valuesOnLine(rendering: MarkedRendering, row: Record<string, unk
     const endLine = realLine + countNewlines(value);
     if (endLine >= line - 2 && realLine <= line && traced(rendering, Number(m[1]))) {
       const key = sourceOf(row, value);
-      hints.add(`${key ? `the value of '${key}'` : "a written value"} (${show(value)}) stands unquoted here: quote it in the template with ${quotedForm(key)}`);
+      hints.add(`${key ? `the value of '${terminalSafe(key)}'` : "a written value"} (${show(value)}) stands unquoted here: quote it in the template with ${quotedForm(key)}`);
     }
     realLine = endLine;
   }

@@ -1,12 +1,16 @@
 /**
- * A rendered document becomes a checked Job: it must be a batch/v1 Job, valid against the
- * Job schema (kubernetes-models), and pass the rules the API server enforces that the
- * schema does not (pkg/apis/batch/validation/validation.go, pkg/apis/core/validation).
+ * A rendered document becomes a checked Job: it must be a batch/v1 Job, hold only fields a
+ * Job has (fields.ts: the API server's strict field validation), be valid against the Job
+ * schema (kubernetes-models), and pass the rules the API server enforces that the schema
+ * does not (job-rules.ts, and jobx's own below).
  */
 import { Job } from "kubernetes-models/batch/v1/Job";
 import { isDnsLabel } from "../text/dns";
 import { maxJobNameLength } from "./names";
 import { JOBX_PREFIX } from "./labels";
+import { unknownFieldProblems } from "./fields";
+import { apiServerProblems } from "./job-rules";
+import { showText, terminalSafe } from "../text/show";
 
 export type JobObject = {
   apiVersion: "batch/v1";
@@ -28,7 +32,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** What a non-Job document is, for the refusal message. */
 function describeDocument(doc: unknown): string {
-  if (!isObject(doc)) return Array.isArray(doc) ? "a list" : `a ${typeof doc} (${JSON.stringify(doc).slice(0, 40)})`;
+  if (!isObject(doc)) return Array.isArray(doc) ? "a list" : `a ${typeof doc} (${terminalSafe(JSON.stringify(doc).slice(0, 40))})`;
   const kind = typeof doc.kind === "string" ? doc.kind : "an object with no kind";
   const apiVersion = typeof doc.apiVersion === "string" ? ` (${doc.apiVersion})` : " (no apiVersion)";
   return `${kind}${apiVersion}`;
@@ -39,28 +43,56 @@ export function indexedCompletions(job: JobObject): number | undefined {
   return job.spec.completionMode === "Indexed" && typeof job.spec.completions === "number" ? job.spec.completions : undefined;
 }
 
+/** The value at a JSON pointer (`/spec/template/spec/containers/0/env/0/value`). */
+function valueAt(doc: unknown, pointer: string): unknown {
+  let value = doc;
+  for (const part of pointer.split("/").slice(1)) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[part.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return value;
+}
+
+/** Unknown fields of the documents built from one shape document: they share every key, so the walk is made once. */
+const unknownFieldsOfShape = new WeakMap<object, string[]>();
+
 /**
  * Every problem with one document, as "field: problem" lines; empty when it is a valid Job.
  * The name is not judged here: an invalid or missing name is replaced by a derived one.
+ * `sameKeysAs`, when given, is an object whose documents all have this document's keys
+ * (the shape document it was built from): its unknown fields are looked for once.
  */
-export function jobProblems(doc: unknown): string[] {
+export function jobProblems(doc: unknown, sameKeysAs?: object): string[] {
   if (!isObject(doc) || doc.apiVersion !== "batch/v1" || doc.kind !== "Job") {
     return [`is ${describeDocument(doc)}, not a Job: jobx expands batch/v1 Jobs only (apiVersion: batch/v1, kind: Job)`];
   }
-  const problems: string[] = [];
+  let unknown = sameKeysAs ? unknownFieldsOfShape.get(sameKeysAs) : undefined;
+  if (!unknown) {
+    unknown = unknownFieldProblems(doc);
+    if (sameKeysAs) unknownFieldsOfShape.set(sameKeysAs, unknown);
+  }
+  // Unknown fields first: a misspelt field is often why another is missing.
+  const problems: string[] = unknown.length > 0 ? [...unknown] : [];
+  const unknownCount = problems.length;
   try {
     // The model's validate checks `this`; called on the document itself, it skips the copy the constructor makes.
     Job.prototype.validate.call(doc);
   } catch (err) {
-    const errors = (err as { errors?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] }).errors;
+    const errors = (err as { errors?: { instancePath: string; keyword?: string; message?: string; params?: Record<string, unknown> }[] }).errors;
     if (!errors) throw err;
     for (const e of errors) {
-      const path = e.instancePath.replace(/^\//, "").replace(/\/(\d+)/g, "[$1]").replace(/\//g, ".") || "(document)";
-      const extra = e.params && "allowedValues" in e.params ? ` (${String(e.params.allowedValues)})` : "";
+      const path = terminalSafe(e.instancePath.replace(/^\//, "").replace(/\/(\d+)/g, "[$1]").replace(/\//g, ".")) || "(document)";
+      let extra = e.params && "allowedValues" in e.params ? ` (${String(e.params.allowedValues)})` : "";
+      if (e.keyword === "type" && e.params?.type === "string") {
+        // A number or boolean where text belongs: a value written unquoted, most often.
+        const value = valueAt(doc, e.instancePath);
+        if (typeof value === "number" || typeof value === "boolean") extra = `, not the ${typeof value} ${String(value)}: quote it in the template ({{ … | tojson }}) to make it text`;
+      }
       problems.push(`${path}: ${e.message ?? "invalid"}${extra}`);
     }
   }
-  if (problems.length > 0) return problems;
+  // The rules below read fields the schema vouches for.
+  if (problems.length > unknownCount) return problems;
 
   const job = doc as JobObject;
   // `metadata:` with nothing under it parses as null; treat it as empty, as the API does.
@@ -71,13 +103,10 @@ export function jobProblems(doc: unknown): string[] {
   const podSpec = job.spec.template.spec;
   if (podSpec.restartPolicy !== "Never" && podSpec.restartPolicy !== "OnFailure") {
     problems.push(
-      `spec.template.spec.restartPolicy: must be Never or OnFailure for a Job, not ${podSpec.restartPolicy === undefined ? "unset (pods default to Always)" : JSON.stringify(podSpec.restartPolicy)}`,
+      `spec.template.spec.restartPolicy: must be Never or OnFailure for a Job, not ${podSpec.restartPolicy === undefined ? "unset (pods default to Always)" : showText(podSpec.restartPolicy)}`,
     );
   }
   if (podSpec.containers.length === 0) problems.push("spec.template.spec.containers: at least one container is required");
-  if (job.spec.completionMode === "Indexed" && job.spec.completions === undefined) {
-    problems.push("spec.completions: required when completionMode is Indexed");
-  }
   for (const [where, labels] of [
     ["metadata.labels", job.metadata.labels],
     ["metadata.annotations", job.metadata.annotations],
@@ -85,9 +114,10 @@ export function jobProblems(doc: unknown): string[] {
     ["spec.template.metadata.annotations", job.spec.template.metadata?.annotations],
   ] as const) {
     for (const key of Object.keys(labels ?? {})) {
-      if (key.startsWith(JOBX_PREFIX)) problems.push(`${where}.${key}: keys under ${JOBX_PREFIX} are set by jobx; remove it from the template`);
+      if (key.startsWith(JOBX_PREFIX)) problems.push(`${where}.${terminalSafe(key)}: keys under ${JOBX_PREFIX} are set by jobx; remove it from the template`);
     }
   }
+  apiServerProblems(job, problems);
   return problems;
 }
 
@@ -95,9 +125,9 @@ export function jobProblems(doc: unknown): string[] {
 export function nameProblem(name: string | undefined, job: JobObject): string | undefined {
   if (name === undefined) return "no metadata.name";
   if (!isDnsLabel(name)) {
-    return name.length > 63 ? `${JSON.stringify(name)} is longer than 63 characters` : `${JSON.stringify(name)} is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending alphanumeric)`;
+    return name.length > 63 ? `${showText(name)} is longer than 63 characters` : `${showText(name)} is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending alphanumeric)`;
   }
   const max = maxJobNameLength(indexedCompletions(job));
-  if (name.length > max) return `${JSON.stringify(name)} leaves no room for the Indexed pods' hostname suffix (at most ${max} characters)`;
+  if (name.length > max) return `${showText(name)} leaves no room for the Indexed pods' hostname suffix (at most ${max} characters)`;
   return undefined;
 }

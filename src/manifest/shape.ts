@@ -9,10 +9,13 @@
  * the tokens and whether it was plain.
  *
  * A row whose bare values are all plain (nothing that could change YAML's reading of the
- * text around them; see isRiskyOutput) reads exactly as its skeleton does with each token
- * replaced by its value, so its documents are the shape's with each slot filled: the
- * tokens replaced by the values (a whole double-quoted value unescaped), and a plain
- * scalar typed from its filled text as YAML types it (`5` is a number). Whatever the
+ * text around them, and nothing YAML would type other than as its text or a canonical
+ * number or boolean; see isRiskyOutput) reads exactly as its skeleton does with each
+ * token replaced by its value, so its documents are the shape's with each slot filled:
+ * the tokens replaced by the values (a whole double-quoted value unescaped), and a plain
+ * scalar typed from its filled text as YAML types it (`5` is a number). A value such as
+ * `~` or `0x1F` is not plain: its row takes the full parse, where the guard refuses it
+ * standing alone, so both paths give the same documents or the same error. Whatever the
  * shape cannot stand for — aliases, anchors, tags, merge keys, values in keys, a quoted
  * value that is not a whole scalar — makes the row take the full parse and the value
  * guard instead. (Empty results are not traced, so they never stand as tokens.)

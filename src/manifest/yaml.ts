@@ -4,8 +4,9 @@
  * sigs.k8s.io/yaml follows go-yaml's 1.1 rules — read exactly the same values.
  */
 import { YAML11_SCHEMA, load, loadAll } from "js-yaml";
-import { emitYaml } from "./emit";
+import { emitYaml, inline } from "./emit";
 import { InputError } from "../errors";
+import { showText, terminalSafe } from "../text/show";
 
 interface YamlErrorLike { reason?: string; message: string; mark?: { line: number; column: number } }
 
@@ -17,7 +18,7 @@ export function excerpt(text: string, line: number, radius = 2): string[] {
   const width = String(to).length;
   const out: string[] = [];
   for (let n = from; n <= to; n++) {
-    out.push(`${n === line ? ">" : " "} ${String(n).padStart(width)} | ${lines[n - 1]}`);
+    out.push(`${n === line ? ">" : " "} ${String(n).padStart(width)} | ${terminalSafe(lines[n - 1] ?? "")}`);
   }
   return out;
 }
@@ -52,31 +53,47 @@ export function verifyParsed(
     ...(line ? [`rendered output${line ? ` line ${line}` : ""}:`, ...excerpt(text, line)] : []),
     ...hints(line),
   ];
-  throw new InputError(`the rendered YAML does not parse: ${message}`, { where, details });
+  throw new InputError(`the rendered YAML does not parse: ${terminalSafe(message)}`, { where, details });
 }
 
 /**
- * How a plain (unquoted) scalar reads under YAML 1.2's core schema and under YAML 1.1.
- * Returns undefined when both agree; otherwise the two readings, for the message.
+ * How a value reads where it stands as a whole plain (unquoted) scalar:
+ * - `text`: YAML 1.1 (kubectl's reader) and 1.2 both read it as exactly its text;
+ * - `typed`: both read it as the same finite number or boolean, and its text is that
+ *   value's canonical form, the one jobx writes back (`5`, `-3`, `2.5`, `true`), so typing
+ *   it loses nothing (`completions: {{ n }}`);
+ * - `other`: anything else — `~` and `null` (null), `0x1F` and `+5` (a number written
+ *   another way), `True` (a boolean written another way), `.inf`, `on` and `0777` (read
+ *   differently by 1.1 and 1.2) — with both readings, for the message.
  */
-// Decimal integers without leading zeros, and ordinary words, read alike under both.
-const AGREED = /^(?:[-+]?(?:0|[1-9][0-9]*)|[A-Za-z][A-Za-z0-9-]*)$/;
-const AGREED_WORDS = /^(?:y|yes|n|no|on|off|true|false|null)$/i;
+export type PlainReading =
+  | { as: "text" }
+  | { as: "typed"; value: number | boolean }
+  | { as: "other"; yaml11: unknown; yaml12: unknown };
 
-export function yamlVersionsDisagree(plain: string): { yaml11: unknown; yaml12: unknown } | undefined {
-  // Most values are caught here, without two YAML parses per value per row.
-  if (AGREED.test(plain) && !AGREED_WORDS.test(plain)) return undefined;
+const TEXT: PlainReading = { as: "text" };
+// Decimal integers in canonical form (no sign, no leading zero, safely below 2^53), and
+// ordinary words: most values, read without two YAML parses per value per row.
+const CANONICAL_INTEGER = /^-?(?:0|[1-9][0-9]{0,14})$/;
+const WORD = /^[A-Za-z][A-Za-z0-9-]*$/;
+const TYPED_WORDS = /^(?:y|yes|n|no|on|off|true|false|null)$/i;
+
+export function plainReading(plain: string): PlainReading {
+  if (CANONICAL_INTEGER.test(plain) && plain !== "-0") return { as: "typed", value: Number(plain) };
+  if (WORD.test(plain) && !TYPED_WORDS.test(plain)) return TEXT;
   let yaml12: unknown;
   let yaml11: unknown;
   try {
     yaml12 = load(plain);
     yaml11 = load(plain, { schema: YAML11_SCHEMA });
   } catch {
-    return undefined; // not a plain scalar at all; the structure check covers it
+    return TEXT; // not a plain scalar at all: the structure check covers it
   }
-  if (Object.is(yaml12, yaml11)) return undefined;
-  if (yaml12 instanceof Date && yaml11 instanceof Date && yaml12.getTime() === yaml11.getTime()) return undefined;
-  return { yaml11, yaml12 };
+  if (yaml12 === plain && yaml11 === plain) return TEXT;
+  const agreed = Object.is(yaml12, yaml11);
+  if (agreed && typeof yaml12 === "boolean" && String(yaml12) === plain) return { as: "typed", value: yaml12 };
+  if (agreed && typeof yaml12 === "number" && Number.isFinite(yaml12) && inline(yaml12) === plain) return { as: "typed", value: yaml12 };
+  return { as: "other", yaml11, yaml12 };
 }
 
 /** One document as block YAML that YAML 1.1 and 1.2 read alike (see emit.ts). */
@@ -87,7 +104,7 @@ export function dumpDocument(doc: unknown): string {
 /** Describes a scalar reading for people: `the boolean true`, `the number 511`. */
 export function describeReading(value: unknown): string {
   if (value === null) return "null";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "string") return `the string ${showText(value)}`;
   if (value instanceof Date) return `the timestamp ${value.toISOString()}`;
   return `the ${typeof value} ${String(value)}`;
 }

@@ -6,7 +6,7 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import { InputError } from "../errors";
 import { Spans, eachLine, fileAxisOf, lineCount, rowsAxis } from "./reader-kit";
-import { showText } from "../text/show";
+import { showText, terminalSafe } from "../text/show";
 import { checkKey } from "./keys";
 import type { Axis, Entry } from "./product";
 
@@ -124,7 +124,7 @@ export function parseCsvFile(text: string, source: string): Axis {
     if (error instanceof InputError) throw error;
     const e = error as { message?: unknown; lines?: unknown };
     const line = typeof e.lines === "number" ? e.lines : undefined;
-    throw new InputError(`not valid CSV: ${String(e.message ?? error)}. Quote values that hold commas, quotes or line breaks ("a ""quoted"" word"), and close every quote.`, {
+    throw new InputError(`not valid CSV: ${terminalSafe(String(e.message ?? error))}. Quote values that hold commas, quotes or line breaks ("a ""quoted"" word"), and close every quote.`, {
       where: line === undefined ? source : `${source} line ${line}`,
     });
   }

@@ -14,7 +14,7 @@
 import { InputError, UsageError } from "../errors";
 import { fileAxis } from "./files";
 import { parseParam, parseRange, parseSet, splitList } from "./inline";
-import { showText } from "../text/show";
+import { showText, terminalSafe } from "../text/show";
 import { checkKey } from "./keys";
 import { listAxis, productRows, zipAxes, type Axis, type Entry } from "./product";
 import type { ParamSpec, Row, RowPlan } from "./types";
@@ -26,7 +26,7 @@ export const MAX_ROWS = 100_000_000;
 
 function rangeAxis(text: string): Axis {
   const { key, start, step, count } = parseRange(text);
-  const source = `--range ${key}`;
+  const source = `--range ${terminalSafe(key)}`;
   return {
     source,
     length: count,
@@ -48,11 +48,11 @@ function inlineAxes(spec: ParamSpec): Axis[] {
     const earlier = given.get(key);
     if (earlier !== undefined) {
       throw new UsageError(
-        `--param ${key} is given twice (${showText(earlier)} and ${showText(text)}). Put all its values in one flag, like --param ${key}=${earlier.slice(key.length + 1)},${text.slice(key.length + 1)}`,
+        `--param ${terminalSafe(key)} is given twice (${showText(earlier)} and ${showText(text)}). Put all its values in one flag, like ${terminalSafe(`--param ${key}=${earlier.slice(key.length + 1)},${text.slice(key.length + 1)}`)}`,
       );
     }
     given.set(key, text);
-    axes.push(listAxis(`--param ${key}`, key, values));
+    axes.push(listAxis(`--param ${terminalSafe(key)}`, key, values));
   }
   const ranges = new Map<string, string>();
   for (const text of spec.ranges) {
@@ -60,7 +60,7 @@ function inlineAxes(spec: ParamSpec): Axis[] {
     const key = axis.keys[0] ?? "";
     const earlier = ranges.get(key);
     if (earlier !== undefined) {
-      throw new UsageError(`--range ${key} is given twice (${showText(earlier)} and ${showText(text)}). Keep one, or give the second range another name.`);
+      throw new UsageError(`--range ${terminalSafe(key)} is given twice (${showText(earlier)} and ${showText(text)}). Keep one, or give the second range another name.`);
     }
     ranges.set(key, text);
     axes.push(axis);
@@ -98,7 +98,7 @@ function checkOwners(axes: readonly Axis[], sets: readonly { key: string; source
       throw new InputError(`${source} is given twice with --params, so every key would come from it twice. Give each file once.`, { where: source });
     }
     throw new InputError(
-      `key '${key}' comes from both ${first} and ${source}. Each key may come from one source only: rename it in one of them, or drop one.`,
+      `key '${terminalSafe(key)}' comes from both ${first} and ${source}. Each key may come from one source only: rename it in one of them, or drop one.`,
     );
   };
   for (const axis of axes) {
@@ -138,13 +138,13 @@ export function planRows(spec: ParamSpec): RowPlan {
     const { key, value } = parseSet(text);
     const earlier = setText.get(key);
     if (earlier !== undefined) {
-      throw new UsageError(`--set ${key} is given twice (${showText(earlier)} and ${showText(text)}). Keep the one you mean.`);
+      throw new UsageError(`--set ${terminalSafe(key)} is given twice (${showText(earlier)} and ${showText(text)}). Keep the one you mean.`);
     }
     setText.set(key, text);
     constants.push([key, value]);
   }
 
-  checkOwners(axes, constants.map(([key]) => ({ key, source: `--set ${key}` })));
+  checkOwners(axes, constants.map(([key]) => ({ key, source: `--set ${terminalSafe(key)}` })));
   const count = rowCount(axes);
   const keys = [...axes.flatMap((axis) => axis.keys), ...constants.map(([key]) => key)];
   return {

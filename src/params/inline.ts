@@ -4,7 +4,7 @@
  * sees which of several repeated flags is wrong.
  */
 import { UsageError } from "../errors";
-import { showText } from "../text/show";
+import { showText, terminalSafe } from "../text/show";
 
 /** Ranges longer than this are almost certainly a typo (an extra zero) and would take ages. */
 export const MAX_RANGE_VALUES = 10_000_000;
@@ -68,7 +68,7 @@ export interface ParsedList {
 /** --param KEY=V1,V2,... */
 export function parseParam(text: string): ParsedList {
   const { key, rest } = splitAssignment(text, "--param", "KEY=VALUE[,VALUE...]", "size=small,large");
-  return { key, values: splitList(rest, `--param ${key}`) };
+  return { key, values: splitList(rest, `--param ${terminalSafe(key)}`) };
 }
 
 /** --set KEY=VALUE: the value is everything after the first "=", commas and all, as a string. */
@@ -94,11 +94,11 @@ const RANGE = /^([+-]?\d+)\.\.([+-]?\d+)(?::([+-]?\d+))?$/;
 export function parseRange(text: string): ParsedRange {
   const form = "KEY=START..END[:STEP]";
   const { key, rest } = splitAssignment(text, "--range", form, "shard=0..9");
-  const flag = `--range ${key}`;
+  const flag = `--range ${terminalSafe(key)}`;
   const match = RANGE.exec(rest.trim());
   if (!match) {
     throw new UsageError(
-      `${flag} ${showText(rest)}: expected START..END or START..END:STEP with whole numbers, for example --range ${key}=0..9 or --range ${key}=0..100:10 (END is included).`,
+      `${flag} ${showText(rest)}: expected START..END or START..END:STEP with whole numbers, for example ${flag}=0..9 or ${flag}=0..100:10 (END is included).`,
     );
   }
   const [start, end] = [Number(match[1]), Number(match[2])];
@@ -114,7 +114,7 @@ export function parseRange(text: string): ParsedRange {
   if ((end > start && step < 0) || (end < start && step > 0)) {
     const fixed = `${start}..${end}:${-step}`;
     throw new UsageError(
-      `${flag} ${showText(rest)}: a step of ${step} never gets from ${start} to ${end}. Use --range ${key}=${fixed}, or swap START and END.`,
+      `${flag} ${showText(rest)}: a step of ${step} never gets from ${start} to ${end}. Use ${flag}=${fixed}, or swap START and END.`,
     );
   }
   const count = Math.floor((end - start) / step) + 1;

@@ -3,10 +3,10 @@
  * each object one row. Types are kept (the YAML core schema: `yes` and dates stay
  * strings). A JSON list and NDJSON are read lazily (see lazyJsonAxis, parseNdjson).
  */
-import { loadAll } from "js-yaml";
+import { EVENT_ID, constructFromEvents, parseEvents } from "js-yaml";
 import { InputError } from "../errors";
 import { FileKeys, Spans, eachLine, fileAxisOf, lineCount, rowsAxis } from "./reader-kit";
-import { showText } from "../text/show";
+import { showText, terminalSafe } from "../text/show";
 import type { Axis, Entry } from "./product";
 import type { FileFormat } from "./types";
 
@@ -51,24 +51,119 @@ function exampleFor(format: FileFormat): string[] {
 }
 
 /**
- * The loader for YAML and JSON: the core schema (JSON-compatible types) and no duplicate
- * keys. Returns the one document, or `undefined` when there is none (only comments).
+ * How deep a row's values may nest: the lists and objects a value sits in, the row's own
+ * object included. Parameters are values for a template, and none needs this many; a file
+ * nested thousands deep is refused here rather than overflowing the stack later.
  */
-function loadDocument(text: string, source: string, label: "YAML" | "JSON", lineOffset = 0, fallbackWhere = source): unknown {
+export const MAX_NESTING = 100;
+/**
+ * What YAML aliases may add to a file's rows, in characters of the values they repeat:
+ * 64 MiB, or ten times the file's own size when that is more. A small file of nested
+ * aliases (an alias bomb) would otherwise expand to billions of values when its rows are
+ * rendered and recorded.
+ */
+export const ALIAS_BUDGET = 64 * 1024 * 1024;
+const ALIAS_RATIO = 10;
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+
+function mebibytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round(n / (1024 * 1024))} MiB` : `${Math.max(1, Math.round(n / 1024))} KiB`;
+}
+
+function tooDeep(where: string): InputError {
+  return new InputError(
+    `values nest more than ${MAX_NESTING} levels deep (lists and objects inside each other, the row's own object included). Parameters are values for a template: flatten them, or pass the data by reference (a file name, a URL)`,
+    { where },
+  );
+}
+
+type YamlEvents = ReturnType<typeof parseEvents>;
+
+/**
+ * Refuses YAML whose values nest more than MAX_NESTING deep (aliases included: they bring
+ * the levels of what they repeat), or whose aliases repeat more than ALIAS_BUDGET of
+ * values. `rowLevel` is how many collections hold a row: 1 in a file (its list), 0 for one
+ * NDJSON line. Each anchored node's size and depth is measured once, so the check is one
+ * pass over the events, whatever the aliases would expand to.
+ */
+function verifyStructure(events: YamlEvents, text: string, source: string, rowLevel: number): void {
+  const maxCollections = MAX_NESTING + rowLevel;
+  const budget = Math.max(ALIAS_BUDGET, ALIAS_RATIO * text.length);
+  const anchors = new Map<string, { size: number; depth: number }>();
+  // Open nodes: their size so far, the levels below them so far, their anchor.
+  const open: { size: number; depth: number; anchor: string | undefined }[] = [];
+  let collections = 0;
+  let added = 0;
+  const done = (size: number, depth: number, anchor: string | undefined) => {
+    if (anchor !== undefined) anchors.set(anchor, { size, depth });
+    const parent = open[open.length - 1];
+    if (parent) {
+      parent.size += size;
+      parent.depth = Math.max(parent.depth, depth);
+    }
+  };
+  const anchorOf = (e: { anchorStart: number; anchorEnd: number }) => (e.anchorStart < 0 ? undefined : text.slice(e.anchorStart, e.anchorEnd));
+  for (const event of events) {
+    if (event.type === EVENT_ID.DOCUMENT) open.push({ size: 0, depth: 0, anchor: undefined });
+    else if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) {
+      if (++collections > maxCollections) throw tooDeep(`${source} line ${lineOf(text, event.start)}`);
+      open.push({ size: 1, depth: 0, anchor: anchorOf(event) });
+    } else if (event.type === EVENT_ID.SCALAR) done(event.valueEnd - event.valueStart + 1, 0, anchorOf(event));
+    else if (event.type === EVENT_ID.ALIAS) {
+      const target = anchors.get(text.slice(event.anchorStart, event.anchorEnd));
+      if (!target) continue; // an unknown alias: the loader says so
+      const where = `${source} line ${lineOf(text, event.anchorStart)}`;
+      added += target.size;
+      if (added > budget) {
+        throw new InputError(
+          `the file's aliases (*name) repeat values until its rows would hold more than ${mebibytes(budget)}, from ${mebibytes(text.length)} of text: an alias bomb, not parameters. ` +
+            "Write the repeated values out where they are needed, or use fewer aliases",
+          { where },
+        );
+      }
+      if (collections + target.depth > maxCollections) throw tooDeep(where);
+      done(target.size, target.depth, undefined);
+    } else if (event.type === EVENT_ID.POP) {
+      const frame = open.pop();
+      if (frame && open.length > 0) {
+        collections--;
+        done(frame.size, frame.depth + 1, frame.anchor);
+      }
+    }
+  }
+}
+
+/**
+ * The loader for YAML and JSON: the core schema (JSON-compatible types), no duplicate
+ * keys, and the structural limits of verifyStructure (`rowLevel`: 1 for a file of rows, 0
+ * for one NDJSON line). Returns the one document, or `undefined` when there is none.
+ */
+function loadDocument(text: string, source: string, label: "YAML" | "JSON", lineOffset = 0, fallbackWhere = source, rowLevel = 1): unknown {
   let documents: unknown[];
   try {
-    documents = loadAll(text, { filename: source });
+    // The parser's own depth limit counts its recursion, not collections: a guard against
+    // overflowing the stack, set above the limit verifyStructure checks exactly.
+    const events = parseEvents(text, { filename: source, maxDepth: 2 * MAX_NESTING + 10 });
+    verifyStructure(events, text, source, rowLevel);
+    documents = constructFromEvents(events, { source: text, filename: source });
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const e = error as { reason?: unknown; mark?: { line?: unknown; column?: unknown }; message?: unknown };
     const reason = typeof e.reason === "string" ? e.reason : String(e.message ?? error);
     const line = typeof e.mark?.line === "number" ? e.mark.line + 1 + lineOffset : undefined;
     const column = typeof e.mark?.column === "number" ? e.mark.column + 1 : undefined;
     const where = line === undefined ? fallbackWhere : `${source} line ${line}`;
+    if (reason.startsWith("nesting exceeded maxDepth")) throw tooDeep(where);
     const at = column === undefined ? "" : ` (column ${column})`;
     const fix = reason.includes("duplicated mapping key")
       ? " Each key may appear once per row; remove or rename the repeated one."
       : ` Fix the ${label} syntax there.`;
-    throw new InputError(`not valid ${label}: ${reason.replace(/ \(\d+:\d+\)$/, "")}${at}.${fix}`, { where });
+    throw new InputError(`not valid ${label}: ${terminalSafe(reason.replace(/ \(\d+:\d+\)$/, ""))}${at}.${fix}`, { where });
   }
   if (documents.length > 1) {
     throw new InputError(`the file holds ${documents.length} ${label} documents (separated by ---), but jobx reads one. Put all rows in one list.`, { where: fallbackWhere });
@@ -110,8 +205,9 @@ function lazyJsonAxis(text: string, source: string): Axis | undefined {
       const c = text.charCodeAt(at);
       if (c === 34) {
         for (at++; at < text.length && text.charCodeAt(at) !== 34; at++) if (text.charCodeAt(at) === 92) at++;
-      } else if (c === 123 || c === 91) depth++;
-      else if (c === 125 || c === 93) {
+      } else if (c === 123 || c === 91) {
+        if (++depth > MAX_NESTING) throw tooDeep(`${source} line ${lineOf(text, at)}`);
+      } else if (c === 125 || c === 93) {
         if (depth === 0) break;
         depth--;
       } else if (c === 44 && depth === 0) break;
@@ -177,11 +273,12 @@ export function parseStructured(text: string, source: string, format: "yaml" | "
 }
 
 /**
- * The first key that appears twice in one object of already-valid JSON text, if any.
- * JSON.parse silently keeps the last of duplicate keys; a scan is far cheaper than
- * parsing every line with the YAML loader, which would catch them.
+ * One scan of already-valid JSON text for what JSON.parse lets through: the first key that
+ * appears twice in one object (JSON.parse silently keeps the last), and where the nesting
+ * first goes deeper than `maxNesting`. A scan is far cheaper than parsing every line with
+ * the YAML loader, which would catch both.
  */
-export function duplicateJsonKey(json: string): string | undefined {
+export function scanJson(json: string, maxNesting = Infinity): { duplicate?: string; tooDeepAt?: number } {
   const objects: (Set<string> | undefined)[] = [];
   let i = 0;
   while (i < json.length) {
@@ -195,17 +292,23 @@ export function duplicateJsonKey(json: string): string | undefined {
       const keys = objects[objects.length - 1];
       if (json[i] === ":" && keys) {
         const name = JSON.parse(literal) as string;
-        if (keys.has(name)) return name;
+        if (keys.has(name)) return { duplicate: name };
         keys.add(name);
       }
       continue;
     }
-    if (ch === "{") objects.push(new Set());
-    else if (ch === "[") objects.push(undefined);
-    else if (ch === "}" || ch === "]") objects.pop();
+    if (ch === "{" || ch === "[") {
+      objects.push(ch === "{" ? new Set() : undefined);
+      if (objects.length > maxNesting) return { tooDeepAt: i };
+    } else if (ch === "}" || ch === "]") objects.pop();
     i++;
   }
-  return undefined;
+  return {};
+}
+
+/** The first key that appears twice in one object of already-valid JSON text, if any. */
+export function duplicateJsonKey(json: string): string | undefined {
+  return scanJson(json).duplicate;
 }
 
 function parseJsonLine(line: string, source: string, index: number, where: string): unknown {
@@ -214,10 +317,11 @@ function parseJsonLine(line: string, source: string, index: number, where: strin
     value = JSON.parse(line);
   } catch (error) {
     // The YAML loader says where in the line the problem is; JSON.parse's wording varies by Node version.
-    loadDocument(line, source, "JSON", index, where);
-    throw new InputError(`not valid JSON: ${(error as Error).message}. Fix the JSON syntax there.`, { where });
+    loadDocument(line, source, "JSON", index, where, 0);
+    throw new InputError(`not valid JSON: ${terminalSafe((error as Error).message)}. Fix the JSON syntax there.`, { where });
   }
-  const duplicate = duplicateJsonKey(line);
+  const { duplicate, tooDeepAt } = scanJson(line, MAX_NESTING);
+  if (tooDeepAt !== undefined) throw tooDeep(where);
   if (duplicate !== undefined) {
     throw new InputError(`not valid JSON: duplicated mapping key ${showText(duplicate)}. Each key may appear once per row; remove or rename the repeated one.`, { where });
   }

@@ -6,6 +6,7 @@
 import nunjucks from "nunjucks";
 import { InputError } from "../errors";
 import { JOBX_FILTERS } from "./filters";
+import { terminalSafe } from "../text/show";
 import {
   patchNunjucks,
   startRecording,
@@ -150,7 +151,8 @@ export function compileTemplate(source: TemplateSource): CompiledTemplate {
           { where: where(source.name, line, column) },
         );
       }
-      throw new InputError(`${parsed.message} (rendering ${rowDescription})`, { where: where(source.name, parsed.line, parsed.column) });
+      // A render error can quote a value (an include of a value's name, say).
+      throw new InputError(`${terminalSafe(parsed.message)} (rendering ${rowDescription})`, { where: where(source.name, parsed.line, parsed.column) });
     }
   };
   return {

@@ -1,16 +1,43 @@
-/** A user's text inside a message for people: its edges and invisible characters visible. */
+/**
+ * A user's text inside a message for people. Values come from parameter files and the
+ * command line, and a terminal acts on some characters instead of showing them: ESC and
+ * the 8-bit CSI (U+009B) start escape sequences that recolour, move the cursor or retitle
+ * the window; U+202E and the other bidi controls reorder what follows; zero-width and
+ * other format characters hide text. Whatever reaches a terminal from a value goes
+ * through one of these two functions.
+ */
 
-/** Shows a user's text in a message with its edges and invisible characters visible. */
-export function showText(text: string): string {
-  return JSON.stringify(text);
+// C0 and C1 controls and DEL (Cc), format characters such as the bidi controls, zero-width
+// characters and the BOM (Cf), the line and paragraph separators (Zl, Zp), and lone
+// surrogates (Cs), which are not text at all.
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, "gu");
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+function escape(c: string): string {
+  const short = SHORT_ESCAPES[c];
+  if (short !== undefined) return short;
+  // Each UTF-16 unit as \uXXXX, as JSON writes them, so showText's form stays JSON.
+  let out = "";
+  for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`;
+  return out;
 }
 
-// C0 and C1 controls (ESC among them), DEL, and the line and paragraph separators: what
-// could move a terminal's cursor, change its colours or break a line where none was.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-/** Text as a terminal may show it: control characters written as escapes (`\u001b`), so a value can never drive the terminal. */
+/**
+ * The text with every character a terminal would act on, or that would hide or reorder
+ * text, written as an escape (`\u001b`, `\n`); everything else as it is. For text shown
+ * without quotes, such as a row's values in "row 3 (item=apple)". A backslash is kept as
+ * it is, so the form is for reading, not for reading back: use showText when the exact
+ * text matters.
+ */
 export function terminalSafe(text: string): string {
-  return text.replace(CONTROL, (c) => (c === "\t" ? "\\t" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+  return UNSAFE.test(text) ? text.replace(UNSAFE_ALL, escape) : text;
+}
+
+/**
+ * A user's text in a message, quoted as a JSON string, so its edges, quotes and
+ * backslashes are exact, with every character terminalSafe escapes escaped too.
+ */
+export function showText(text: string): string {
+  return terminalSafe(JSON.stringify(text));
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadAll } from "js-yaml";
+import { spawnSync } from "node:child_process";
 import { jobx, ROOT } from "./run";
 
 type Job = { metadata: { name: string; labels: Record<string, string>; annotations: Record<string, string> } };
@@ -154,5 +155,38 @@ describe("jobx expand: bad input gets one clear message, exit 2 and nothing on s
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain("unknown option '--itmes'");
+  });
+});
+
+describe("jobx expand: a bad parameter file is stopped by a structural limit, exit 2 and nothing on stdout", () => {
+  const dir = tempDir();
+  const file = (name: string, content: string | Buffer) => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+  // Ten aliases of the level below at each of nine levels: a billion values written out.
+  const bomb = ["- item: x", "  a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
+  for (let i = 1; i <= 9; i++) bomb.push(`  a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(", ")}]`);
+  const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+
+  it.each([
+    ["a YAML alias bomb", () => file("bomb.yaml", bomb.join("\n")), ["bomb.yaml line 9", "an alias bomb, not parameters"]],
+    ["a JSON value nested thousands deep", () => file("deep.json", `[{"item": "a", "v": ${deep}}]`), ["deep.json line 1", "values nest more than 100 levels deep"]],
+    ["an NDJSON value nested thousands deep", () => file("deep.ndjson", `{"item": "a", "v": ${deep}}\n`), ["deep.ndjson line 1", "values nest more than 100 levels deep"]],
+    ["a YAML value nested thousands deep", () => file("deep.yaml", `- item: a\n  v: ${deep}\n`), ["deep.yaml line 2", "values nest more than 100 levels deep"]],
+    ["a UTF-16 file", () => file("utf16.csv", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("item\napple\n", "utf16le")])), ["utf16.csv: the file is UTF-16 (little-endian) text", "iconv -f UTF-16 -t UTF-8"]],
+    ["bytes that are not UTF-8", () => file("latin1.csv", Buffer.from("item\ncr\u00e8me\n", "latin1")), ["latin1.csv line 2: the byte 0xE8 at byte offset 7 is not UTF-8", "iconv -f WINDOWS-1252"]],
+  ] as const)("%s", (_name, path, fragments) => {
+    expectInputError(jobx(["expand", "job", "--params", path()]), ...fragments);
+  });
+
+  it("bytes that are not UTF-8 on stdin", () => {
+    const result = spawnSync(process.execPath, [join(ROOT, "bin/jobx.js"), "expand", "job", "--params", "-"], { input: Buffer.from("item\ncr\u00e8me\n", "latin1"), encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expectInputError({ status: result.status, stdout: result.stdout, stderr: result.stderr }, "stdin line 2: the byte 0xE8 at byte offset 7 is not UTF-8");
+  });
+
+  it("a template file that is not UTF-8", () => {
+    const template = file("t16.yaml.njk", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("kind: Job\n", "utf16le")]));
+    expectInputError(jobx(["expand", template, "--items", "a"]), "t16.yaml.njk: the file is UTF-16 (little-endian) text");
   });
 });

@@ -134,3 +134,92 @@ describe("row keys that would reach into JavaScript objects are refused", () => 
     expect(() => planRows({ items: [], params: [`${key}=x`], ranges: [], zip: false, files: [], sets: [] })).toThrow(InputError);
   });
 });
+
+describe("a bare value keeps its text, or is typed only in canonical form", () => {
+  const env = jobTemplate({ container: "        env:\n        - name: V\n          value: {{ v }}" });
+  const counted = jobTemplate({ spec: "  completions: {{ n }}" });
+  const envValue = (job: { spec: { template: { spec: unknown } } } | undefined) =>
+    (job?.spec.template.spec as { containers: { env: { value: unknown }[] }[] }).containers[0]?.env[0]?.value;
+
+  it.each([
+    ["~", "null"],
+    ["null", "null"],
+    ["Null", "null"],
+    [".inf", "the number Infinity"],
+    ["True", "the boolean true"],
+    ["FALSE", "the boolean false"],
+  ])("%j standing alone stops the expansion, naming the row, the key, the reading and the fix", (v, reading) => {
+    const message = inputErrorOf(() => expand(env, [{ item: "a", v }]));
+    expect(message).toContain(`in row 0 (item=a, v=${v}), the value of 'v' (${JSON.stringify(v)}) stands unquoted, and YAML reads it as ${reading}, not as its text`);
+    expect(message).toContain("{{ v | tojson }}");
+  });
+
+  it.each([
+    ["0x1F", "31"],
+    ["+5", "5"],
+    ["1.0", "1"],
+    ["007", "7"],
+    ["5.", "5"],
+    ["12345678901234567890", "12345678901234567000"],
+  ])("%j where a number goes stops it, saying which number YAML reads and how to write it", (n, canonical) => {
+    const message = inputErrorOf(() => expand(counted, [{ item: "a", n }]));
+    expect(message).toContain(`the value of 'n' (${JSON.stringify(n)}) stands unquoted, and YAML reads it as the number ${canonical}, not as its text`);
+    expect(message).toContain(`Write it as ${canonical} to mean that number, or quote it in the template to keep the text: {{ n | tojson }}`);
+  });
+
+  it("a negative number where the field must be 0 or more is named as that, not as a value to quote", () => {
+    const message = inputErrorOf(() => expand(counted, [{ item: "a", n: "-5" }]));
+    expect(message).toContain("spec.completions: -5 is negative; the API server takes 0 or more");
+    expect(message).not.toContain("Quote it");
+  });
+
+  it("a canonical number or boolean is typed, as both YAML versions read it", () => {
+    const text = jobTemplate({ spec: "  completions: {{ n }}\n  suspend: {{ s }}", container: "        resources:\n          limits:\n            cpu: {{ c }}" });
+    const [job] = expand(text, [{ item: "a", n: "5", s: "false", c: "2.5" }]);
+    expect(job?.spec.completions).toBe(5);
+    expect(job?.spec.suspend).toBe(false);
+    expect((job?.spec.template.spec as { containers: { resources: { limits: { cpu: unknown } } }[] }).containers[0]?.resources.limits.cpu).toBe(2.5);
+  });
+
+  it("a number where text belongs says so, with the fix", () => {
+    expect(inputErrorOf(() => expand(env, [{ item: "a", v: "2.5" }]))).toContain("env[0].value: must be string, not the number 2.5: quote it in the template ({{ … | tojson }}) to make it text");
+  });
+
+  it("a value standing alone as a key keeps its text too", () => {
+    const keyed = jobTemplate().replace("metadata:\n", "metadata:\n  annotations:\n    {{ k }}: x\n");
+    const message = inputErrorOf(() => expand(keyed, [{ item: "a", k: "True" }]));
+    expect(message).toContain(`the value of 'k' ("True") stands unquoted as a key, and YAML reads it as the boolean true, so the key would be "true"`);
+    expect(expand(keyed, [{ item: "a", k: "5" }])[0]?.metadata.annotations?.["5"]).toBe("x");
+  });
+
+  it("a value the template quotes, or writes in a block scalar, or inside longer text, is text whatever it looks like", () => {
+    for (const v of ["~", "0x1F", "True", "on", "0777", "-5"]) {
+      for (const [place, text] of [
+        ["quoted", jobTemplate({ container: '        env:\n        - name: V\n          value: "{{ v }}"' })],
+        ["block", jobTemplate({ container: "        env:\n        - name: V\n          value: |-\n            {{ v }}" })],
+        ["longer", jobTemplate({ container: "        env:\n        - name: V\n          value: x{{ v }}" })],
+      ] as const) {
+        expect(envValue(expand(text, [{ item: "a", v }])[0]), `${v} ${place}`).toBe(place === "longer" ? `x${v}` : v);
+      }
+    }
+  });
+
+  it("the shape path and the full parse agree on every such value", async () => {
+    const { expandJobs } = await import("../../src/manifest/expand");
+    const { compileTemplate } = await import("../../src/render/template");
+    const { planOf } = await import("./helpers");
+    const outcome = (text: string, row: Record<string, unknown>, shapes: boolean) => {
+      try {
+        return [...expandJobs({ template: compileTemplate({ name: "t.yaml.njk", text }), plan: planOf([row]), group: "g", shapes })].map((r) => r.jobs);
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    for (const value of ["~", "null", "0x1F", "+5", ".inf", "True", "-5", "1.0", "5", "true", "2.5", "on", "0777"]) {
+      for (const text of [env, counted]) {
+        const row = { item: "a", v: value, n: value };
+        expect(outcome(text, row, true), value).toEqual(outcome(text, row, false));
+      }
+    }
+  });
+});

@@ -51,15 +51,17 @@ describe("documents built from a template's shape", () => {
       ["apple", "5"],
       ["banana", "true"],
       ["a b c", "1.5"],
-      ["héllo wörld", "null"],
+      ["héllo wörld", "0"],
       ["x&y<z>", "42"],
-      ["a/b.c_d", "0x1f"],
+      ["a/b.c_d", "false"],
     ]) {
       const { fast, full, plain } = bothWays(TEMPLATE, { v, n });
       expect(plain).toBe(true);
       expect(fast).toBeDefined();
       expect(fast).toEqual(full);
     }
+    // A value YAML would type other than canonically is not plain: it takes the full parse and the guard.
+    for (const n of ["null", "~", "0x1f", "+5", "1.0", ".inf", "True", "007"]) expect(bothWays(TEMPLATE, { v: "a", n }).plain, n).toBe(false);
     // `i: {{ n }}{{ n }}` is one plain scalar typed from its whole text: 55, not "55".
     expect((bothWays(TEMPLATE, { v: "a", n: "5" }).fast?.[0] as Record<string, unknown>).i).toBe(55);
   });
@@ -102,7 +104,7 @@ describe("documents built from a template's shape", () => {
       `${jobTemplate({ name: "a-{{ item }}" })}\n---\n${jobTemplate({ name: "b-{{ item }}" })}`,
       jobTemplate({ name: "x-{{ item }}" }).replace("metadata:", "metadata:\n  labels:\n    app.kubernetes.io/managed-by: {{ item | quote }}\n  annotations:\n    a: {{ item | quote }}"),
     ];
-    const rows = ["apple", "banana", "9", "True", "x y"].map((item, n) => ({ item, n: String(n + 1) }));
+    const rows = ["apple", "banana", "9", "true", "x y"].map((item, n) => ({ item, n: String(n + 1) }));
     for (const text of templates) {
       const template = compileTemplate({ name: "t.yaml.njk", text });
       for (const row of expandJobs({ template, plan: planOf(rows), group: "g" })) {
@@ -129,13 +131,18 @@ describe("expansion from shapes against parsing every row in full", () => {
     jobTemplate({ name: "", spec: "  completions: {{ n }}\n  backoffLimit: {{ n }}", container: '        command: ["echo", "{{ item }}"]' }),
     jobTemplate({ name: "{{ item }}", container: "        args:\n        - |\n          run {{ item }} {{ n }}" }),
     `${jobTemplate({ name: "a-{{ n }}" })}\n---\n${jobTemplate({ name: "b-{{ n }}" }).replace("image: busybox", "image: {{ item | tojson }}")}`,
+    // Values standing alone as plain scalars, as a key and as values.
+    jobTemplate({ name: "", spec: "  parallelism: {{ n }}", container: "        env:\n        - name: V\n          value: {{ item }}" }).replace("metadata:\n", "metadata:\n  annotations:\n    {{ item }}: {{ n | tojson }}\n"),
   ];
+  // What YAML reads as something other than its text, unless its text is a canonical number or boolean.
+  const TYPED = ["~", "null", "Null", "0x1F", "+5", ".inf", "-.inf", ".nan", "True", "FALSE", "-5", "1.0", "2.50", "-0", "007", "0o17", "1_000", "12:30", "2001-12-14", "12345678901234567890"];
   const value = fc.oneof(
     fc.string({ unit: "binary", maxLength: 12 }).filter((s) => !/[\ud800-\udfff]/.test(s)),
     fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,10}$/),
-    fc.constantFrom("on", "0777", "1e3", "~", "null", "-x", "a: b", "#c", "x #y", "{{ 7*7 }}", "'q'", "\"q\"", "a\\b"),
+    fc.constantFrom("on", "0777", "1e3", "-x", "a: b", "#c", "x #y", "{{ 7*7 }}", "'q'", "\"q\"", "a\\b", "5", "true", "2.5"),
+    fc.constantFrom(...TYPED),
   );
-  const count = fc.oneof(fc.integer({ min: 0, max: 20 }).map(String), fc.constantFrom("1.5", "x", "", "true", "0x10", "007"));
+  const count = fc.oneof(fc.integer({ min: -3, max: 20 }).map(String), fc.constantFrom("1.5", "x", "", "true"), fc.constantFrom(...TYPED));
 
   it("give the same Jobs, the same YAML and the same errors (property)", () => {
     fc.assert(
