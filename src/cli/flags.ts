@@ -21,3 +21,14 @@ export function dryRunMode(text: string | undefined): "client" | "server" | unde
   if (text === "client" || text === "server") return text;
   throw new UsageError(`--dry-run must be none, client or server, not ${JSON.stringify(text)}`);
 }
+
+/** --pack, --parallelism and --per-pod, checked together. */
+export function packOptions(flags: { pack?: boolean; parallelism?: string; perPod?: string }): { perPod: number; parallelism?: number } | undefined {
+  if (!flags.pack) {
+    if (flags.parallelism !== undefined || flags.perPod !== undefined) throw new UsageError(`${flags.parallelism !== undefined ? "--parallelism" : "--per-pod"} goes with --pack: add --pack to run the group as one Indexed Job`);
+    return undefined;
+  }
+  const parallelism = positiveInteger("--parallelism", flags.parallelism, 10);
+  const perPod = positiveInteger("--per-pod", flags.perPod, 10) ?? 1;
+  return parallelism === undefined ? { perPod } : { perPod, parallelism };
+}

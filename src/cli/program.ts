@@ -123,6 +123,9 @@ export function buildProgram(context: () => CommandContext): Command {
   )
     .addOption(new Option("-o, --output <format>", "output format").choices(["yaml", "json"]).default("yaml"))
     .option("--out-dir <dir>", "write one file per Job into DIR (created if needed) and print the paths")
+    .option("--pack", "print what apply --pack submits: the packed Indexed Job(s) and the ConfigMaps of their rows", false)
+    .option("--parallelism <n>", "with --pack: pods at once over the whole group (default 10)")
+    .option("--per-pod <k>", "with --pack: K rows one after another in each pod (default 1)")
     .option("--raw", "print the rendered text as the template produced it: no parsing, checks or labels", false)
     .option("-q, --quiet", "no summary line on stderr", false)
     .addHelpText("after", EXPAND_HELP)
@@ -144,6 +147,9 @@ export function buildProgram(context: () => CommandContext): Command {
     ),
     APPLY_OUTPUT(),
   )
+    .option("--pack", "run the group as one Indexed Job (or as few as the API allows): a pod per row, every row still an item of its own", false)
+    .option("--parallelism <n>", "with --pack: pods at once over the whole group (default 10); jobx scale changes it later")
+    .option("--per-pod <k>", "with --pack: K rows one after another in each pod, each row's exit code and log still its own (default 1)")
     .option("--dry-run <mode>", "none; client: print the manifests and send nothing; server: have the cluster validate everything, store nothing")
     .option("--show-plan", "with --dry-run=client: print the kubectl commands jobx would run instead of the manifests", false)
     .option("--wait", "wait for the group to finish (see jobx wait)", false)

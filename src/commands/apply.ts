@@ -1,6 +1,6 @@
 /** `jobx apply`: flags → options, then the apply workflow, then what it did and the exit code. */
 import { RunError, UsageError } from "../errors";
-import { durationMs, dryRunMode, positiveInteger } from "../cli/flags";
+import { durationMs, dryRunMode, packOptions, positiveInteger } from "../cli/flags";
 import { applyGroup } from "../lifecycle/apply";
 import { clientDryRun } from "../lifecycle/dry-run";
 import { prepareExpansion, type ParamOptions } from "../lifecycle/expansion";
@@ -26,6 +26,9 @@ export interface ApplyFlags extends ParamOptions, TargetOptions {
   quiet: boolean;
   batchSize: string;
   report: string[];
+  pack: boolean;
+  parallelism?: string;
+  perPod?: string;
 }
 
 export async function runApply(templateArg: string, flags: ApplyFlags, context: CommandContext): Promise<void> {
@@ -35,13 +38,14 @@ export async function runApply(templateArg: string, flags: ApplyFlags, context: 
   if (flags.report.length && !flags.wait) throw new UsageError("--report describes how the group ended: add --wait (or run jobx status GROUP --report … later)");
   if (flags.showPlan && dryRun !== "client") throw new UsageError("--show-plan goes with --dry-run=client");
   const batchSize = positiveInteger("--batch-size", flags.batchSize, 100) as number;
+  const pack = packOptions(flags);
   // Bad --timeout or --report values are refused before anything is created.
   const timeoutMs = durationMs("--timeout", flags.timeout);
   verifyReportTargets(flags.report);
 
   const session = processSession(resolveTarget(flags, context.env), context);
   const expansion = prepareExpansion(templateArg, flags, (message) => warn(session, message));
-  if (dryRun === "client") return clientDryRun(session, expansion, { batchSize, showPlan: flags.showPlan });
+  if (dryRun === "client") return clientDryRun(session, expansion, { batchSize, showPlan: flags.showPlan, pack });
 
   const say = (message: string) => !flags.quiet && note(session, message);
   const result = await applyGroup(session, expansion, {
@@ -58,6 +62,7 @@ export async function runApply(templateArg: string, flags: ApplyFlags, context: 
     progress: progressMode(flags, session.streams),
     cleanup: flags.cleanup,
     reports: flags.report,
+    pack,
   });
   const { submitted, verdict } = result;
   const group = expansion.group;

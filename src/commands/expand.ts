@@ -3,7 +3,9 @@ import { InputError, UsageError } from "../errors";
 import { OutDirSink, StdoutSink } from "../io/output";
 import { expandJobs, renderRows } from "../manifest/expand";
 import { dumpDocument } from "../manifest/yaml";
+import { packOptions } from "../cli/flags";
 import { prepareExpansion, type ParamOptions } from "../lifecycle/expansion";
+import { desiredObjects } from "../lifecycle/submit";
 import { formatNote, formatWarning } from "../ui/errors";
 
 export interface ExpandOptions extends ParamOptions {
@@ -11,6 +13,9 @@ export interface ExpandOptions extends ParamOptions {
   outDir?: string;
   raw: boolean;
   quiet: boolean;
+  pack?: boolean;
+  parallelism?: string;
+  perPod?: string;
 }
 
 export async function runExpand(templateArg: string, options: ExpandOptions): Promise<void> {
@@ -20,7 +25,18 @@ export async function runExpand(templateArg: string, options: ExpandOptions): Pr
   if (options.outDir !== undefined && options.output !== "yaml") {
     throw new UsageError("--out-dir writes YAML files; drop -o json, or drop --out-dir to get a JSON List on stdout");
   }
-  const { group, input } = prepareExpansion(templateArg, options, (message) => process.stderr.write(formatWarning(message)));
+  const pack = packOptions(options);
+  if (pack && (options.raw || options.outDir !== undefined)) throw new UsageError("--pack prints the packed Jobs and their rows' ConfigMaps; it cannot be combined with --raw or --out-dir");
+  const expansion = prepareExpansion(templateArg, options, (message) => process.stderr.write(formatWarning(message)));
+  const { group, input } = expansion;
+  if (pack) {
+    // What apply --pack submits, but the record (which holds who applied it, and when).
+    const want = desiredObjects(expansion, undefined, pack);
+    const objects = [...want.configMaps, ...want.jobs];
+    process.stdout.write(options.output === "json" ? `${JSON.stringify({ apiVersion: "v1", kind: "List", metadata: {}, items: objects })}\n` : objects.map((o) => `---\n${dumpDocument(o)}`).join(""));
+    if (!options.quiet) process.stderr.write(formatNote(`packed ${want.items} row${want.items === 1 ? "" : "s"} into ${want.jobs.length} Indexed Job${want.jobs.length === 1 ? "" : "s"} and ${want.configMaps.length} ConfigMap${want.configMaps.length === 1 ? "" : "s"} of rows (group ${group})`));
+    return;
+  }
 
   if (options.outDir !== undefined) {
     const sink = new OutDirSink(options.outDir);

@@ -4,14 +4,28 @@
  * deleting the record garbage-collects the whole group even if jobx was interrupted, and
  * status can name members that are gone from the cluster.
  */
+import { gunzipSync, gzipSync } from "node:zlib";
 import { ANNOTATION, groupLabels, LABEL, MANAGED_BY } from "../manifest/labels";
 
 export const RECORD_LABEL = "jobx.dev/record";
+/** On a part of a large record: which part it is. */
+export const RECORD_PART_LABEL = "jobx.dev/record-part";
 
 export interface Member {
+  /** The member's Job; for an item of a packed group, the name its Job would have had. */
   name: string;
+  /** Its row. */
   index: number;
   params: Record<string, unknown>;
+  /** An item of a packed group: the Job that runs it and its completion index there. */
+  packed?: { job: string; at: number };
+}
+
+/** How a packed group runs: K rows per pod, its Jobs and its rows ConfigMaps. */
+export interface PackInfo {
+  perPod: number;
+  jobs: string[];
+  rows: string[];
 }
 
 export interface GroupRecord {
@@ -23,37 +37,90 @@ export interface GroupRecord {
   appliedAt: string;
   appliedBy: string;
   jobxVersion: string;
+  /** Set for a packed group. */
+  pack?: PackInfo;
   members: Member[];
 }
 
-/** ConfigMaps hold at most 1 MiB (etcd's object limit); keep room for metadata. */
-export const RECORD_DATA_LIMIT = 900 * 1024;
+/**
+ * Members kept as text in the record itself up to this size; past it they are gzipped,
+ * and past what one ConfigMap holds (1 MiB) the gzipped bytes go into parts — ConfigMaps
+ * of their own, owned by the record — so a group of a million rows is still recordable.
+ */
+export const MEMBERS_INLINE_BYTES = 700 * 1024;
+const PART_BYTES = 800 * 1024;
 
 export interface ConfigMapObject {
   apiVersion: "v1";
   kind: "ConfigMap";
   metadata: { name: string; namespace?: string; uid?: string; labels: Record<string, string>; annotations?: Record<string, string> };
   data: Record<string, string>;
+  binaryData?: Record<string, string>;
 }
 
-export function recordConfigMap(record: GroupRecord): ConfigMapObject {
-  const { members, ...about } = record;
-  const data = {
-    "group.json": JSON.stringify(about),
-    "members.json": JSON.stringify(members.map((m) => [m.name, m.index, m.params])),
-  };
-  const labels = groupLabels(record.group, 0);
+type MemberRow = [string, number, Record<string, unknown>] | [string, number, Record<string, unknown>, string, number];
+
+function memberRows(members: readonly Member[]): MemberRow[] {
+  return members.map((m) => (m.packed ? [m.name, m.index, m.params, m.packed.job, m.packed.at] : [m.name, m.index, m.params]));
+}
+
+function membersOf(rows: MemberRow[]): Member[] {
+  return rows.map(([name, index, params, job, at]) => (job !== undefined && at !== undefined ? { name, index, params, packed: { job, at } } : { name, index, params }));
+}
+
+function recordLabels(group: string): Record<string, string> {
+  const labels = groupLabels(group, 0);
   delete labels[LABEL.item];
-  return {
+  return labels;
+}
+
+/** The record's name of part n. */
+export function recordPartName(group: string, n: number): string {
+  return `${group}-members-${n}`;
+}
+
+/** The record, and the parts its members need when they do not fit in it (written after it, owned by it). */
+export function recordConfigMaps(record: GroupRecord): { main: ConfigMapObject; parts: ConfigMapObject[] } {
+  const { members, ...about } = record;
+  const json = JSON.stringify(memberRows(members));
+  const main: ConfigMapObject = {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: { name: record.group, labels: { ...labels, [RECORD_LABEL]: "true" } },
-    data,
+    metadata: { name: record.group, labels: { ...recordLabels(record.group), [RECORD_LABEL]: "true" } },
+    data: { "group.json": JSON.stringify(about) },
   };
+  if (Buffer.byteLength(json) <= MEMBERS_INLINE_BYTES) {
+    main.data["members.json"] = json;
+    return { main, parts: [] };
+  }
+  const gz = gzipSync(json, { level: 9 });
+  if (gz.length <= MEMBERS_INLINE_BYTES) {
+    main.binaryData = { "members.json.gz": gz.toString("base64") };
+    return { main, parts: [] };
+  }
+  const parts: ConfigMapObject[] = [];
+  for (let at = 0, n = 0; at < gz.length; at += PART_BYTES, n++) {
+    parts.push({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: recordPartName(record.group, n), labels: { ...recordLabels(record.group), [RECORD_PART_LABEL]: String(n) } },
+      data: {},
+      binaryData: { "members.json.gz": gz.subarray(at, at + PART_BYTES).toString("base64") },
+    });
+  }
+  main.data["members.parts"] = String(parts.length);
+  return { main, parts };
 }
 
-export function recordDataSize(cm: ConfigMapObject): number {
-  return Object.entries(cm.data).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v), 0);
+/** The record's main ConfigMap alone (its parts, if any, aside). */
+export function recordConfigMap(record: GroupRecord): ConfigMapObject {
+  return recordConfigMaps(record).main;
+}
+
+/** How many parts a record's members are in (0: in the record itself). */
+export function recordPartCount(cm: { data?: Record<string, string> }): number {
+  const n = Number(cm.data?.["members.parts"] ?? 0);
+  return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
 /** Whether a ConfigMap carries a group record's labels (of `group`, when given). */
@@ -62,13 +129,34 @@ export function isRecordObject(cm: { metadata?: { labels?: Record<string, string
   return labels[LABEL.managedBy] === MANAGED_BY && labels[RECORD_LABEL] === "true" && (group === undefined || labels[LABEL.group] === group);
 }
 
-/** Reads a record back; undefined when the ConfigMap is not a jobx group record (of `group`, when given). */
-export function parseRecord(cm: { metadata?: { labels?: Record<string, string> }; data?: Record<string, string> }, group?: string): GroupRecord | undefined {
+type StoredConfigMap = { metadata?: { labels?: Record<string, string> }; data?: Record<string, string>; binaryData?: Record<string, string> };
+
+/**
+ * Reads a record back, with its parts (in any order) when its members are in parts;
+ * undefined when the ConfigMap is not a jobx group record (of `group`, when given) or a
+ * part is missing.
+ */
+export function parseRecord(cm: StoredConfigMap, group?: string, parts: readonly StoredConfigMap[] = []): GroupRecord | undefined {
   if (!isRecordObject(cm, group)) return undefined;
   try {
     const about = JSON.parse(cm.data?.["group.json"] ?? "") as Omit<GroupRecord, "members">;
-    const rows = JSON.parse(cm.data?.["members.json"] ?? "[]") as [string, number, Record<string, unknown>][];
-    return { ...about, members: rows.map(([name, index, params]) => ({ name, index, params })) };
+    const count = recordPartCount(cm);
+    let json: string;
+    if (count > 0) {
+      const byNumber = new Map(parts.map((p) => [Number(p.metadata?.labels?.[RECORD_PART_LABEL]), p.binaryData?.["members.json.gz"] ?? ""]));
+      const chunks: Buffer[] = [];
+      for (let n = 0; n < count; n++) {
+        const b64 = byNumber.get(n);
+        if (b64 === undefined) return undefined;
+        chunks.push(Buffer.from(b64, "base64"));
+      }
+      json = gunzipSync(Buffer.concat(chunks)).toString("utf8");
+    } else if (cm.binaryData?.["members.json.gz"] !== undefined) {
+      json = gunzipSync(Buffer.from(cm.binaryData["members.json.gz"], "base64")).toString("utf8");
+    } else {
+      json = cm.data?.["members.json"] ?? "[]";
+    }
+    return { ...about, members: membersOf(JSON.parse(json) as MemberRow[]) };
   } catch {
     return undefined;
   }

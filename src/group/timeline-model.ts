@@ -10,8 +10,9 @@
  * the hints still hold.
  */
 import { formatDuration } from "./duration";
-import { isFinished, memberState, type JobLike, type Outcome } from "./member";
-import type { GroupRecord } from "./record";
+import { isFinished, memberState, type JobLike, type MemberState, type Outcome } from "./member";
+import { indexPods, itemStates, type IndexPod } from "./packed";
+import type { GroupRecord, Member } from "./record";
 import type { MemberSummary, PodBar, Stats, Timeline, TimelineFigures } from "./timeline-types";
 
 /** A pod as much of it as the timeline reads (core/v1 Pod). */
@@ -215,12 +216,28 @@ export function buildTimeline(input: TimelineInput): Timeline {
   const { now } = input;
   const members = new Map(input.record.members.map((m) => [m.name, m]));
   const jobs = new Map(input.jobs.map((j) => [j.metadata.name, j]));
+  // A packed group's pods belong to the item (the first, with --per-pod) at their completion index.
+  const packedAt = new Map<string, Map<number, Member[]>>();
+  for (const m of input.record.members) {
+    if (!m.packed) continue;
+    const byIndex = packedAt.get(m.packed.job) ?? new Map<number, Member[]>();
+    byIndex.set(m.packed.at, [...(byIndex.get(m.packed.at) ?? []), m]);
+    packedAt.set(m.packed.job, byIndex);
+  }
+  const packedStates = new Map<string, MemberState>();
+  for (const [name, byIndex] of packedAt) {
+    const job = jobs.get(name);
+    if (!job) continue;
+    for (const [item, state] of itemStates(job, [...byIndex.values()].flat(), indexPods(input.pods.filter(isPodLike) as unknown as IndexPod[], name))) packedStates.set(item, state);
+  }
 
   // Pods per member, in creation order (name breaks ties: the API's times are whole seconds).
   const podsByJob = new Map<string, { pod: PodLike; times: PodTimes }[]>();
   for (const raw of input.pods) {
     if (!isPodLike(raw)) continue;
-    const job = jobNameOf(raw);
+    const ownJob = jobNameOf(raw);
+    const index = completionIndexOf(raw);
+    const job = ownJob !== undefined && index !== undefined ? (packedAt.get(ownJob)?.get(index)?.[0]?.name ?? ownJob) : ownJob;
     if (job === undefined) continue;
     const list = podsByJob.get(job) ?? [];
     list.push({ pod: raw, times: podTimes(raw, now) });
@@ -254,7 +271,8 @@ export function buildTimeline(input: TimelineInput): Timeline {
       if (times.exitCode !== undefined) bar.exitCode = times.exitCode;
       bars.push(bar);
     });
-    summaries.push(memberSummary(name, index, params, job, bars.filter((b) => b.job === name)));
+    const packed = member?.packed ? packedStates.get(name) : undefined;
+    summaries.push(member?.packed ? packedSummary(name, index, params, packed, jobs.get(member.packed.job), bars.filter((b) => b.job === name)) : memberSummary(name, index, params, job, bars.filter((b) => b.job === name)));
   });
 
   const ends = bars.map((b) => (barEnd(b) ?? now));
@@ -269,9 +287,24 @@ export function buildTimeline(input: TimelineInput): Timeline {
     running,
     members: summaries,
     bars,
-    figures: figuresOf(bars, summaries, jobs, concurrency, from, to),
+    figures: figuresOf(bars, summaries, jobs, concurrency, from, to, packedAt.size > 0 ? [...packedAt.keys()].reduce((n, j) => n + memberParallelism(jobs.get(j)), 0) : undefined),
     concurrency,
   };
+}
+
+/** An item of a packed group: its state from its Job's index status, its pods those of its index. */
+function packedSummary(name: string, index: number, params: Record<string, unknown>, state: MemberState | undefined, job: JobLike | undefined, bars: readonly PodBar[]): MemberSummary {
+  const pods = bars.length;
+  const attempts = pods === 0 ? 0 : 1 + Math.max(...bars.map((b) => b.attempt));
+  if (!state || !job) return { job: name, index, params, outcome: pods > 0 ? "vanished" : "missing", pods, attempts };
+  const summary: MemberSummary = { job: name, index, params, outcome: state.outcome, pods, attempts, completions: 1 };
+  if (state.reason !== undefined) summary.reason = state.reason;
+  if (state.message !== undefined) summary.message = state.message;
+  const start = minOf(bars.map((b) => b.created));
+  const end = maxOf(bars.map((b) => barEnd(b)));
+  if (start !== undefined) summary.startTime = start;
+  if (isFinished(state.outcome) && end !== undefined) summary.finishTime = end;
+  return summary;
 }
 
 function memberSummary(name: string, index: number, params: Record<string, unknown>, job: JobLike | undefined, bars: readonly PodBar[]): MemberSummary {
@@ -306,7 +339,7 @@ export function shortDuration(ms: number): string {
   return abs >= 1000 && abs < 10_000 ? `${Number((abs / 1000).toFixed(1))}s` : formatDuration(abs);
 }
 
-function figuresOf(bars: PodBar[], members: MemberSummary[], jobs: Map<string, JobLike>, concurrency: Timeline["concurrency"], from: number, to: number): TimelineFigures {
+function figuresOf(bars: PodBar[], members: MemberSummary[], jobs: Map<string, JobLike>, concurrency: Timeline["concurrency"], from: number, to: number, packedLimit?: number): TimelineFigures {
   const makespanMs = Math.max(0, to - from);
   const coldStarts: number[] = [];
   const runTimes: number[] = [];
@@ -329,7 +362,8 @@ function figuresOf(bars: PodBar[], members: MemberSummary[], jobs: Map<string, J
     peakConcurrency = Math.max(peakConcurrency, step.running);
     peakActive = Math.max(peakActive, step.running + step.pending);
   }
-  const parallelismLimit = members.reduce((n, m) => n + memberParallelism(jobs.get(m.job)), 0);
+  // A packed group's limit is its Jobs' parallelism, not one per item.
+  const parallelismLimit = packedLimit ?? members.reduce((n, m) => n + memberParallelism(jobs.get(m.job)), 0);
 
   // Retries: pods that tried again work an earlier pod failed at (see attempt).
   const retries = bars.filter((b) => b.attempt > 0).length;

@@ -7,6 +7,7 @@
 import { EXIT, type ExitCode } from "../errors";
 import type { GroupRecord, Member } from "./record";
 import { isFinished, memberState, outcomeFromEvents, type EventLike, type JobLike, type MemberState, type Outcome } from "./member";
+import { indexPods, itemStates, type IndexPod, type IndexPods } from "./packed";
 import { countOutcomes, groupOutcome, type GroupCounts, type GroupOutcome } from "./outcome";
 
 export interface WatchEvent {
@@ -33,10 +34,26 @@ function emptyState(member: Member, outcome: Outcome): TrackedMember {
 
 export class GroupTracker {
   private readonly members = new Map<string, TrackedMember>();
+  /** A packed group's items, by the Job that runs them. */
+  private readonly packed = new Map<string, Member[]>();
+  private readonly pods = new Map<string, IndexPods>();
   private listed = false;
 
   constructor(record: Pick<GroupRecord, "members">) {
-    for (const member of record.members) this.members.set(member.name, emptyState(member, "pending"));
+    for (const member of record.members) {
+      this.members.set(member.name, emptyState(member, "pending"));
+      if (member.packed) this.packed.set(member.packed.job, [...(this.packed.get(member.packed.job) ?? []), member]);
+    }
+  }
+
+  /** The Job a member's state comes from: its own, or the packed Job that runs it. */
+  private jobOf(member: Member): string {
+    return member.packed?.job ?? member.name;
+  }
+
+  /** What the pods that did not succeed say of a packed group's indexes (how often tried, which rows failed); status reads them, wait does not need to. */
+  applyPods(pods: readonly IndexPod[]): void {
+    for (const job of this.packed.keys()) this.pods.set(job, indexPods(pods, job));
   }
 
   /** A full list of the group's Jobs (the first answer of a watch, or a re-list after a restart). */
@@ -47,7 +64,7 @@ export class GroupTracker {
       this.applyJob(job);
     }
     for (const [name, tracked] of this.members) {
-      if (present.has(name)) continue;
+      if (present.has(this.jobOf(tracked.member))) continue;
       this.members.set(name, this.gone(tracked));
     }
     this.listed = true;
@@ -57,6 +74,8 @@ export class GroupTracker {
   applyEvent(event: WatchEvent): boolean {
     if (event.type === "BOOKMARK" || event.type === "ERROR") return false;
     const name = event.object.metadata?.name;
+    const items = name === undefined ? undefined : this.packed.get(name);
+    if (items) return this.applyPackedEvent(event, items);
     const tracked = name === undefined ? undefined : this.members.get(name);
     if (!tracked) return false;
     const before = JSON.stringify(tracked);
@@ -89,7 +108,28 @@ export class GroupTracker {
     return { ...memberState(job), member, seen: true };
   }
 
+  private applyPackedEvent(event: WatchEvent, items: readonly Member[]): boolean {
+    const before = items.map((m) => JSON.stringify(this.members.get(m.name))).join("\n");
+    this.applyJob(event.object);
+    if (event.type === "DELETED") {
+      for (const m of items) {
+        const tracked = this.members.get(m.name);
+        if (tracked) this.members.set(m.name, this.gone({ ...tracked, seen: true }));
+      }
+    }
+    return items.map((m) => JSON.stringify(this.members.get(m.name))).join("\n") !== before;
+  }
+
   private applyJob(job: JobLike): void {
+    const items = this.packed.get(job.metadata.name);
+    if (items) {
+      for (const [name, state] of itemStates(job, items, this.pods.get(job.metadata.name))) {
+        const tracked = this.members.get(name);
+        if (!tracked || isFinished(tracked.outcome)) continue;
+        this.members.set(name, { ...state, member: tracked.member, seen: true });
+      }
+      return;
+    }
     const tracked = this.members.get(job.metadata.name);
     if (!tracked) return;
     // A finished outcome never goes back (a later event cannot undo Complete/Failed).

@@ -3,7 +3,8 @@
  * Every read retries transient failures; one that still fails is a ClusterError (exit 5),
  * never an empty answer.
  */
-import { parseRecord, RECORD_LABEL, type GroupRecord } from "../group/record";
+import { ClusterError } from "../errors";
+import { isRecordObject, parseRecord, RECORD_LABEL, RECORD_PART_LABEL, recordPartCount, type GroupRecord } from "../group/record";
 import type { JobLike } from "../group/member";
 import { groupSelector, LABEL, MANAGED_BY } from "../manifest/labels";
 import type { Cluster } from "./kubectl";
@@ -21,8 +22,17 @@ export async function lookupRecord(cluster: Cluster, group: string): Promise<Rec
   const out = await runOrThrow(cluster, getPlan(cluster.target, "configmap", { names: [group], managedFields: true }, `read the record of group ${group}`));
   const [cm] = parseObjects(out);
   if (!cm) return { kind: "absent" };
-  const record = parseRecord(cm as Parameters<typeof parseRecord>[0], group);
-  return record ? { kind: "record", record, object: cm } : { kind: "foreign", object: cm };
+  if (!isRecordObject(cm, group)) return { kind: "foreign", object: cm };
+  const parts = recordPartCount(cm as { data?: Record<string, string> }) > 0 ? await recordParts(cluster, group) : [];
+  const record = parseRecord(cm as Parameters<typeof parseRecord>[0], group, parts as Parameters<typeof parseRecord>[2]);
+  if (!record) throw new ClusterError(`the record of group ${group} is incomplete: a part of its members is missing or unreadable (kubectl get configmaps -l ${RECORD_PART_LABEL},${LABEL.group}=${group})`);
+  return { kind: "record", record, object: cm };
+}
+
+/** The parts of a large record (its members, gzipped, in ConfigMaps of their own). */
+export async function recordParts(cluster: Cluster, group: string, allNamespaces = false): Promise<KubeObject[]> {
+  const labels = `${LABEL.managedBy}=${MANAGED_BY},${RECORD_PART_LABEL}${group ? `,${LABEL.group}=${group}` : ""}`;
+  return parseObjects(await runOrThrow(cluster, getPlan(cluster.target, "configmaps", { labels, allNamespaces }, group ? `read the parts of the record of group ${group}` : "read the parts of large group records")));
 }
 
 export async function listGroupJobs(cluster: Cluster, group: string): Promise<(JobLike & KubeObject)[]> {
@@ -30,9 +40,11 @@ export async function listGroupJobs(cluster: Cluster, group: string): Promise<(J
   return parseObjects(out) as (JobLike & KubeObject)[];
 }
 
-export async function listGroupPods(cluster: Cluster, group: string): Promise<KubeObject[]> {
-  const out = await runOrThrow(cluster, getPlan(cluster.target, "pods", { labels: groupSelector(group) }, `list the pods of group ${group}`));
-  return parseObjects(out);
+/** The group's pods; `unfinished`: only those that did not succeed (a packed group's failures and the ones still going, never the thousands that succeeded). */
+export async function listGroupPods(cluster: Cluster, group: string, options: { notSucceeded?: boolean } = {}): Promise<KubeObject[]> {
+  const plan = getPlan(cluster.target, "pods", { labels: groupSelector(group) }, `list the pods of group ${group}`);
+  if (options.notSucceeded) plan.args.push("--field-selector=status.phase!=Succeeded");
+  return parseObjects(await runOrThrow(cluster, plan));
 }
 
 /** Every Job of the namespace (or of all namespaces), whoever made it: what apply checks names against. */

@@ -3,21 +3,22 @@
  * client dry run, the objects are printed (the record first, then every Job, as YAML);
  * `--show-plan` prints the kubectl commands jobx would run instead.
  */
-import { recordConfigMap, type GroupRecord } from "../group/record";
+import { recordConfigMaps, type GroupRecord } from "../group/record";
 import { applyPlan, createPlan, deleteExactPlan, getPlan, objectPath, showPlan } from "../kube/plans";
-import { expandJobs } from "../manifest/expand";
-import type { JobObject } from "../manifest/job";
 import { groupSelector } from "../manifest/labels";
 import { dumpDocument } from "../manifest/yaml";
 import { shortHash } from "../text/hash";
+import { counted } from "../text/plural";
 import { VERSION } from "../version";
 import type { Expansion } from "./expansion";
 import { note, type Session } from "./session";
+import { desiredObjects, type SubmitOptions } from "./submit";
 
-export async function clientDryRun(session: Session, expansion: Expansion, options: { batchSize: number; showPlan: boolean }): Promise<void> {
+export async function clientDryRun(session: Session, expansion: Expansion, options: { batchSize: number; showPlan: boolean; pack?: SubmitOptions["pack"] }): Promise<void> {
   const { group } = expansion;
   const target = session.cluster.target;
-  const jobs: JobObject[] = [];
+  const want = desiredObjects(expansion, target.namespace, options.pack);
+  const jobs = want.jobs;
   const record: GroupRecord = {
     group,
     template: expansion.source.name,
@@ -25,22 +26,16 @@ export async function clientDryRun(session: Session, expansion: Expansion, optio
     appliedAt: new Date(session.now()).toISOString(),
     appliedBy: session.user,
     jobxVersion: VERSION,
-    members: [],
+    ...(want.pack ? { pack: want.pack } : {}),
+    members: want.members,
   };
-  for (const { index, row, jobs: rowJobs } of expandJobs(expansion.input)) {
-    for (const job of rowJobs) {
-      if (target.namespace) job.metadata.namespace ??= target.namespace;
-      jobs.push(job);
-      record.members.push({ name: job.metadata.name as string, index, params: row });
-    }
-  }
-  const cm = recordConfigMap(record);
-  if (target.namespace) (cm.metadata as { namespace?: string }).namespace = target.namespace;
+  const { main: cm, parts } = recordConfigMaps(record);
+  if (target.namespace) for (const o of [cm, ...parts]) (o.metadata as { namespace?: string }).namespace = target.namespace;
   const out = session.streams.stdout;
   if (!options.showPlan) {
-    out.write(`---\n${dumpDocument(cm)}`);
-    for (const job of jobs) out.write(`---\n${dumpDocument(job)}`);
-    note(session, `--dry-run=client: nothing was sent; group ${group}: its record and ${jobs.length} Job${jobs.length === 1 ? "" : "s"}, each owned by the record once submitted (--show-plan prints the kubectl commands)`);
+    for (const object of [cm, ...parts, ...want.configMaps, ...jobs]) out.write(`---\n${dumpDocument(object)}`);
+    const what = options.pack ? `${counted(jobs.length, "packed Job")} for ${counted(want.items, "item")}` : counted(jobs.length, "Job");
+    note(session, `--dry-run=client: nothing was sent; group ${group}: its record and ${what}, each owned by the record once submitted (--show-plan prints the kubectl commands)`);
     return;
   }
   const batches = Math.ceil(jobs.length / options.batchSize);

@@ -1,9 +1,9 @@
 /** The groups of a namespace (or of all), each with its counts and its state by the one rule. */
 import { jobStanding } from "../group/ownership";
-import { parseRecord, recordFromJobs, type GroupRecord } from "../group/record";
+import { parseRecord, recordFromJobs, recordPartCount, type GroupRecord } from "../group/record";
 import { GroupTracker } from "../group/tracker";
 import type { GroupPhase } from "../group/outcome";
-import { listJobs, listRecords } from "../kube/queries";
+import { listJobs, listRecords, recordParts } from "../kube/queries";
 import { LABEL, MANAGED_BY } from "../manifest/labels";
 import type { EventLike, JobLike } from "../group/member";
 import { namespaceEvents, refreshTracker } from "./snapshot";
@@ -46,9 +46,12 @@ export async function listGroups(session: Session, options: { allNamespaces: boo
     const own = members.filter((j) => jobStanding(j, group, undefined).kind === "unowned");
     if (own.length > 0) unrecorded.set(key, { namespace: members[0]?.metadata.namespace ?? "", record: recordFromJobs(group, own) });
   }
+  // Large records keep their members in parts: read them all at once, only when some record has any.
+  const parts = records.some((cm) => recordPartCount(cm as { data?: Record<string, string> }) > 0) ? await recordParts(cluster, "", options.allNamespaces) : [];
+  const partsOf = (cm: (typeof records)[number]) => parts.filter((p) => p.metadata.namespace === cm.metadata.namespace && p.metadata.labels?.[LABEL.group] === cm.metadata.labels?.[LABEL.group]);
   const all = [
     ...records.flatMap((cm) => {
-      const record = parseRecord(cm as Parameters<typeof parseRecord>[0]);
+      const record = parseRecord(cm as Parameters<typeof parseRecord>[0], undefined, partsOf(cm) as Parameters<typeof parseRecord>[2]);
       return record ? [{ namespace: cm.metadata.namespace ?? "", record }] : [];
     }),
     ...unrecorded.values(),

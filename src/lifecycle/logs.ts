@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors";
 import type { JobLike } from "../group/member";
+import { parseIndexes } from "../group/packed";
 import { memberLabel } from "../group/member-label";
 import type { Member } from "../group/record";
 import { logsPlan, type LogsSelection } from "../kube/plans";
@@ -15,6 +16,7 @@ import { listGroupPods } from "../kube/queries";
 import type { KubeObject } from "../kube/results";
 import { keepWatching } from "../kube/watch";
 import { groupSelector } from "../manifest/labels";
+import { ROW_BEGINS, ROW_ENDS } from "../pack/resolver";
 import { terminalSafe } from "../text/show";
 import { followGroup } from "./follow";
 import { snapshotGroup } from "./snapshot";
@@ -62,6 +64,44 @@ function podInfo(pod: KubeObject): PodInfo {
   };
 }
 
+/**
+ * Which of the selected members a pod serves: a member's own Job's pods, or — packed —
+ * the pods at its completion index of the packed Job that runs it (with --per-pod, one
+ * pod serves several).
+ */
+function podMembers(members: readonly Member[]): (pod: PodInfo) => Member[] {
+  const byKey = new Map<string, Member[]>();
+  for (const m of members) {
+    const key = m.packed ? `${m.packed.job}#${m.packed.at}` : `${m.name}#`;
+    byKey.set(key, [...(byKey.get(key) ?? []), m]);
+  }
+  return (pod) => byKey.get(`${pod.job}#${pod.completionIndex ?? ""}`) ?? byKey.get(`${pod.job}#`) ?? [];
+}
+
+/**
+ * Prefixes a pod's log lines with their member. A --per-pod pod runs several rows, each
+ * framed by `[jobx] row N begins` … `ended`: each section goes to its row's member, and
+ * only the sections of selected members are kept.
+ */
+class RowSplitter {
+  private row: number | undefined;
+
+  constructor(
+    private readonly members: readonly Member[],
+    private readonly pod: string,
+    private readonly container: string | undefined,
+  ) {}
+
+  line(text: string): string {
+    const begins = ROW_BEGINS.exec(text);
+    if (begins) this.row = Number(begins[1]);
+    const member = this.members.length === 1 && this.row === undefined ? this.members[0] : this.members.find((m) => m.index === this.row);
+    const out = member || this.row === undefined ? `${logPrefix(member ?? this.members[0], this.pod, this.container)}${text}\n` : "";
+    if (ROW_ENDS.test(text)) this.row = undefined;
+    return out;
+  }
+}
+
 /** The prefix of each log line: the member's label (at most 40 characters, control characters shown escaped), the pod, and the container when the pod has several. */
 export function logPrefix(member: Member | undefined, pod: string, container?: string): string {
   const label = member ? terminalSafe(memberLabel(member.params, `#${member.index}`)) : "?";
@@ -99,17 +139,6 @@ function failedPods(pods: PodInfo[], job: JobLike | undefined): PodInfo[] {
   return failed.length > 0 ? failed : pods;
 }
 
-/** "1,3-5,7" → {1, 3, 4, 5, 7} (the Job controller's format for completed and failed indexes). */
-export function parseIndexes(text: string | undefined): Set<number> {
-  const out = new Set<number>();
-  for (const part of (text ?? "").split(",")) {
-    const [a, b] = part.split("-").map((n) => Number(n));
-    if (a === undefined || !Number.isInteger(a)) continue;
-    for (let i = a; i <= (b !== undefined && Number.isInteger(b) ? b : a); i++) out.add(i);
-  }
-  return out;
-}
-
 export async function printLogs(session: Session, group: string, options: LogsOptions): Promise<void> {
   const { cluster } = session;
   const snapshot = await snapshotGroup(cluster, group);
@@ -118,18 +147,18 @@ export async function printLogs(session: Session, group: string, options: LogsOp
     const failed = new Set(snapshot.tracker.all().filter((m) => m.outcome === "failed").map((m) => m.member.name));
     members = members.filter((m) => failed.has(m.name));
   }
-  const byJob = new Map(members.map((m) => [m.name, m]));
-  if (options.follow) return follow(session, group, byJob, options);
+  const served = podMembers(members);
+  if (options.follow) return follow(session, group, members, served, options);
 
   const jobs = new Map(snapshot.jobs.map((j) => [j.metadata.name, j]));
-  const all = (await listGroupPods(cluster, group)).map(podInfo).filter((p) => byJob.has(p.job));
+  const all = (await listGroupPods(cluster, group)).map(podInfo).filter((p) => served(p).length > 0);
   let pods = all.filter((p) => p.started.length > 0);
   if (options.failed) {
     const perJob = new Map<string, PodInfo[]>();
     for (const p of pods) perJob.set(p.job, [...(perJob.get(p.job) ?? []), p]);
     pods = [...perJob].flatMap(([job, list]) => failedPods(list, jobs.get(job)));
   }
-  pods.sort((a, b) => (byJob.get(a.job)?.index ?? 0) - (byJob.get(b.job)?.index ?? 0) || (a.completionIndex ?? 0) - (b.completionIndex ?? 0) || a.created.localeCompare(b.created));
+  pods.sort((a, b) => (served(a)[0]?.index ?? 0) - (served(b)[0]?.index ?? 0) || (a.completionIndex ?? 0) - (b.completionIndex ?? 0) || a.created.localeCompare(b.created));
   if (pods.length === 0) return explainNoLogs(session, group, members, all, jobs, options.failed);
 
   // One fetch per pod, or per container when the pod has several (so each line can say which).
@@ -159,10 +188,10 @@ export async function printLogs(session: Session, group: string, options: LogsOp
         writeFileSync(join(dir, `${pod.name}${container && several ? `.${container}` : ""}.log`), result.stdout);
         outputs[i] = "";
       } else {
-        const prefix = logPrefix(byJob.get(pod.job), pod.name, several ? container : undefined);
+        const split = new RowSplitter(served(pod), pod.name, several ? container : undefined);
         const lines = result.stdout.split("\n");
         if (lines[lines.length - 1] === "") lines.pop();
-        outputs[i] = lines.map((l) => `${prefix}${l}\n`).join("");
+        outputs[i] = lines.map((l) => split.line(l)).join("");
       }
       flush();
     }
@@ -194,20 +223,20 @@ function explainNoLogs(session: Session, group: string, members: Member[], pods:
  * and ended between two events. No polling: the kubectl processes are those two watches
  * and one per pod, however long the group runs. Ctrl-C stops them all.
  */
-async function follow(session: Session, group: string, byJob: Map<string, Member>, options: LogsOptions): Promise<void> {
+async function follow(session: Session, group: string, members: Member[], served: (pod: PodInfo) => Member[], options: LogsOptions): Promise<void> {
   const { cluster } = session;
   const streams = new Map<string, Promise<unknown>>();
   const stops: (() => void)[] = [];
   const startLogs = (pod: PodInfo) => {
-    if (!byJob.has(pod.job)) return;
+    if (served(pod).length === 0) return;
     // A stream per container once it has started, when the pod has several (each line then says which).
     const several = pod.containers.length > 1;
     const containers = options.container ? (pod.started.includes(options.container) ? [options.container] : []) : several ? pod.started : pod.started.length > 0 ? [undefined] : [];
     for (const container of containers) {
       const key = `${pod.name}/${container ?? ""}`;
       if (streams.has(key)) continue;
-      const prefix = logPrefix(byJob.get(pod.job), pod.name, several ? container : undefined);
-      const s = cluster.kubectl.stream(logsPlan(cluster.target, pod.name, { ...options.selection, container, follow: true }), (line) => session.streams.stdout.write(`${prefix}${line}\n`));
+      const split = new RowSplitter(served(pod), pod.name, several ? container : undefined);
+      const s = cluster.kubectl.stream(logsPlan(cluster.target, pod.name, { ...options.selection, container, follow: true }), (line) => session.streams.stdout.write(split.line(line)));
       stops.push(s.stop);
       streams.set(key, s.done);
     }
@@ -220,7 +249,7 @@ async function follow(session: Session, group: string, byJob: Map<string, Member
     warn(session, `watching the group's pods: ${message}; trying again`);
   });
   try {
-    await followGroup(cluster, group, { members: [...byJob.values()] }, { failFast: false, stopSignal: session.interrupts.promise });
+    await followGroup(cluster, group, { members }, { failFast: false, stopSignal: session.interrupts.promise });
     await pods.stop();
     if (!session.interrupts.signal()) for (const pod of (await listGroupPods(cluster, group)).map(podInfo)) startLogs(pod);
     if (session.interrupts.signal()) for (const stop of stops) stop();

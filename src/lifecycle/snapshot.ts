@@ -9,7 +9,8 @@ import { recordFromJobs, type GroupRecord } from "../group/record";
 import { GroupTracker } from "../group/tracker";
 import type { EventLike, JobLike } from "../group/member";
 import type { Cluster } from "../kube/kubectl";
-import { listEvents, listGroupJobs, lookupRecord } from "../kube/queries";
+import { listEvents, listGroupJobs, listGroupPods, lookupRecord } from "../kube/queries";
+import type { IndexPod } from "../group/packed";
 import type { KubeObject } from "../kube/results";
 
 /** Feeds a tracker a full list of the group's Jobs, then the events for members missing from it. */
@@ -50,6 +51,8 @@ export interface GroupSnapshot {
 export async function snapshotGroup(cluster: Cluster, group: string): Promise<GroupSnapshot> {
   const [{ record }, jobs] = await Promise.all([findGroup(cluster, group), listGroupJobs(cluster, group)]);
   const tracker = new GroupTracker(record);
+  // A packed group's items come from its Jobs' index status; its pods that did not succeed add how often each index was tried.
+  if (record.pack) tracker.applyPods((await listGroupPods(cluster, group, { notSucceeded: true })) as unknown as IndexPod[]);
   await refreshTracker(cluster, tracker, jobs);
   return { record, jobs, tracker };
 }

@@ -1,22 +1,23 @@
 /**
- * Submitting a group (`jobx apply` without the waiting): the record, then the Jobs, each
- * owned by the record. Before anything is written, everything that stands in the way is
- * looked at: a ConfigMap under the group's name that is not its record, or a Job under
- * one of its names that is not its own (another group's, one made by `kubectl create
- * job`, or one applied from `jobx expand` output), stops the apply with the owner named
- * and the fix — unless `--adopt` says to take such Jobs over, and they are listed.
+ * Submitting a group (`jobx apply` without the waiting): the record, then what it owns —
+ * one Job per row, or, packed, a few Indexed Jobs and the ConfigMaps their pods read
+ * their rows from. Before anything is written, everything that stands in the way is
+ * looked at: a ConfigMap under one of the group's names that is not its own, or a Job
+ * under one of its names that is not its own (another group's, one made by `kubectl
+ * create job`, or one applied from `jobx expand` output), stops the apply with the owner
+ * named and the fix — unless `--adopt` says to take such Jobs over, and they are listed.
  *
- * Then: Jobs that do not exist are created (an object that appears meanwhile is refused,
- * never merged into); the group's own Jobs that are unchanged (same spec hash) are left
- * alone; changed ones are applied server-side with their uid; a template change that
- * meets an immutable Job is reported, and `--replace` deletes and re-creates just those.
- * At the end the group is listed again, so what is reported is what stands.
+ * Then: objects that do not exist are created (one that appears meanwhile is refused,
+ * never merged into); the group's own objects that are unchanged (same spec hash) are
+ * left alone; changed ones are applied server-side with their uid; a template change
+ * that meets an immutable Job is reported, and `--replace` deletes and re-creates just
+ * those. At the end the group is listed again, so what is reported is what stands.
  */
-import { ConflictError, InterruptedError, RunError, UsageError } from "../errors";
+import { ConflictError, InputError, InterruptedError, RunError, UsageError } from "../errors";
 import { jobStanding, recordStanding, type Standing } from "../group/ownership";
-import { ownerReferenceTo, recordConfigMap, recordDataSize, RECORD_DATA_LIMIT, type GroupRecord, type Member } from "../group/record";
+import { ownerReferenceTo, recordConfigMaps, recordPartCount, recordPartName, type GroupRecord, type Member, type PackInfo } from "../group/record";
 import type { Cluster } from "../kube/kubectl";
-import { applyPlan, createPlan, deleteByNamePlan } from "../kube/plans";
+import { applyPlan, createPlan, deleteByNamePlan, getPlan } from "../kube/plans";
 import { currentContext, listGroupJobs, listJobs, lookupRecord } from "../kube/queries";
 import { isImmutable, isQuota, parseObjects, type KubeObject, type ObjectError } from "../kube/results";
 import { runOrThrow } from "../kube/retry";
@@ -24,6 +25,7 @@ import { submitObjects, type SubmitResult } from "../kube/submit";
 import { expandJobs } from "../manifest/expand";
 import type { JobObject } from "../manifest/job";
 import { ANNOTATION, LABEL } from "../manifest/labels";
+import { planPack } from "../pack/plan";
 import { shortHash } from "../text/hash";
 import { counted } from "../text/plural";
 import { VERSION } from "../version";
@@ -44,13 +46,17 @@ export interface SubmitOptions {
   /** Do not ask before --replace or --prune. */
   yes: boolean;
   quiet: boolean;
+  /** Run the group packed: K rows per pod of a few Indexed Jobs, at most `parallelism` pods at once. */
+  pack?: { perPod: number; parallelism?: number };
 }
 
 export interface SubmitReport {
   group: string;
   record: GroupRecord;
-  /** Jobs this expansion has. */
+  /** Jobs this expansion has (for a packed group, its packed Jobs). */
   total: number;
+  /** Items (rows): for a group of one Job per row, the same as total. */
+  items: number;
   created: number;
   /** The group's own Jobs applied again because they changed. */
   updated: number;
@@ -65,44 +71,70 @@ export interface SubmitReport {
   standing: Set<string>;
   /** This expansion's Jobs that stand as it wants them: written now, or unchanged. */
   submitted: number;
+  /** Jobs refused because their template changed (the --replace hint). */
+  immutable: string[];
   /** The objects as jobx sent them (the record first), for `-o json|yaml|name`. */
   objects: KubeObject[];
-  /** Whether a Job was refused because its template changed (the --replace hint). */
-  immutable: string[];
 }
 
-/**
- * The Jobs an expansion has, each with its spec hash (so an unchanged re-apply sends
- * nothing), and the members the record lists: each Job with its row.
- */
-function expandAll(expansion: Expansion, namespace: string | undefined): { jobs: JobObject[]; members: Member[] } {
-  const jobs: JobObject[] = [];
-  const members: Member[] = [];
-  for (const { index, row, jobs: rowJobs } of expandJobs(expansion.input)) {
-    for (const job of rowJobs) {
-      if (namespace) job.metadata.namespace ??= namespace;
-      job.metadata.annotations = { ...job.metadata.annotations, [ANNOTATION.specHash]: shortHash(JSON.stringify(job), 16) };
-      jobs.push(job);
-      members.push({ name: job.metadata.name as string, index, params: row });
+/** What this apply wants to stand: its Jobs, the ConfigMaps they read (packed), and the members the record lists. */
+export interface Desired {
+  jobs: JobObject[];
+  configMaps: KubeObject[];
+  members: Member[];
+  pack?: PackInfo;
+  items: number;
+}
+
+const withHash = <T extends { metadata: { annotations?: Record<string, string> } }>(o: T, extra = ""): T => {
+  o.metadata.annotations = { ...o.metadata.annotations, [ANNOTATION.specHash]: shortHash(JSON.stringify(o) + extra, 16) };
+  return o;
+};
+
+export function desiredObjects(expansion: Expansion, namespace: string | undefined, pack: SubmitOptions["pack"]): Desired {
+  const ns = <T extends { metadata: { namespace?: string } }>(o: T): T => {
+    if (namespace) o.metadata.namespace ??= namespace;
+    return o;
+  };
+  if (!pack) {
+    const jobs: JobObject[] = [];
+    const members: Member[] = [];
+    for (const { index, row, jobs: rowJobs } of expandJobs(expansion.input)) {
+      for (const job of rowJobs) {
+        jobs.push(withHash(ns(job)));
+        members.push({ name: job.metadata.name as string, index, params: row });
+      }
     }
+    return { jobs, configMaps: [], members, items: jobs.length };
   }
-  return { jobs, members };
+  const rows = [];
+  for (const { index, row, jobs } of expandJobs(expansion.input)) {
+    if (jobs.length !== 1) throw new InputError(`row ${index} rendered ${jobs.length} Jobs: --pack runs one pod per row, so each row must render one Job (or drop --pack)`);
+    rows.push({ job: jobs[0] as JobObject, row: index, params: row });
+  }
+  const plan = planPack(rows, { group: expansion.group, perPod: pack.perPod, parallelism: pack.parallelism });
+  const configMaps = plan.configMaps.map((cm) => withHash(ns(cm as unknown as KubeObject & { metadata: { annotations?: Record<string, string> } })));
+  // A packed Job's hash covers the rows its pods read, so changed rows are a changed Job.
+  const rowsHash = configMaps.map((c) => c.metadata.annotations?.[ANNOTATION.specHash]).join(",");
+  const jobs = plan.jobs.map((job) => withHash(ns(job), rowsHash));
+  const members = plan.items.map((i) => ({ name: i.name, index: i.row, params: i.params, packed: { job: i.job, at: i.index } }));
+  return { jobs, configMaps, members, items: plan.items.length, pack: { perPod: plan.perPod, jobs: jobs.map((j) => j.metadata.name as string), rows: configMaps.map((c) => c.metadata.name) } };
 }
 
 function describeJob(job: JobObject | undefined, name: string): string {
   if (!job) return name;
-  return `${name} (item ${job.metadata.labels?.[LABEL.item] ?? "?"}: ${job.metadata.annotations?.[ANNOTATION.params] ?? ""})`;
+  const item = job.metadata.labels?.[LABEL.item];
+  return item === undefined ? name : `${name} (item ${item}: ${job.metadata.annotations?.[ANNOTATION.params] ?? ""})`;
 }
 
 /** Why an object in the way is refused, and what to do. */
-function conflictLines(conflicts: { name: string; standing: Standing }[], group: string): string[] {
-  const lines = conflicts.slice(0, 20).map(({ name, standing }) =>
-    standing.kind === "unowned"
-      ? `Job ${name} has the labels of group ${group} but no owner (applied from 'jobx expand' output?)`
-      : `Job ${name} belongs to ${standing.kind === "foreign" ? standing.owner : "?"}`,
+function conflictLines(conflicts: { kind: string; name: string; standing: Standing }[], group: string): string[] {
+  const lines = conflicts.slice(0, 20).map(({ kind, name, standing }) =>
+    standing.kind === "unowned" ? `${kind} ${name} has the labels of group ${group} but no owner (applied from 'jobx expand' output?)` : `${kind} ${name} belongs to ${standing.kind === "foreign" ? standing.owner : "?"}`,
   );
   if (conflicts.length > 20) lines.push(`…and ${conflicts.length - 20} more`);
-  lines.push("fix: choose another --group or other Job names (metadata.name in the template), or pass --adopt to take these Jobs over into the group");
+  const jobsOnly = conflicts.every((c) => c.kind === "Job");
+  lines.push(`fix: choose another --group or other Job names (metadata.name in the template)${jobsOnly ? ", or pass --adopt to take these Jobs over into the group" : ""}`);
   return lines;
 }
 
@@ -119,15 +151,11 @@ function reportFailures(session: Session, failed: Map<string, ObjectError>, jobs
   if (failed.size > shown.length) warn(session, `…and ${failed.size - shown.length} more`);
 }
 
-/** Writes the record: created when absent, applied (with its uid) when it is the group's. Returns it as stored. */
-async function writeRecord(cluster: Cluster, record: GroupRecord, existing: KubeObject | undefined, dryRun: "server" | undefined): Promise<KubeObject | undefined> {
-  const cm = recordConfigMap(record);
-  if (cluster.target.namespace) (cm.metadata as { namespace?: string }).namespace = cluster.target.namespace;
-  const purpose = `write the group record ${record.group}`;
-  const plan = existing
-    ? applyPlan(cluster.target, [{ ...cm, metadata: { ...cm.metadata, uid: existing.metadata.uid } }], { dryRun, purpose, output: "json" })
-    : createPlan(cluster.target, [cm], { dryRun, purpose, output: "json" });
-  return parseObjects(await runOrThrow(cluster, plan))[0];
+/** ConfigMaps by name (kubectl fetches each; absent ones are simply not returned). */
+async function configMapsNamed(cluster: Cluster, names: string[]): Promise<Map<string, KubeObject>> {
+  if (names.length === 0) return new Map();
+  const out = await runOrThrow(cluster, getPlan(cluster.target, "configmaps", { names, managedFields: true }, "read the ConfigMaps the group would write"));
+  return new Map(parseObjects(out).map((o) => [o.metadata.name, o]));
 }
 
 export async function submitGroup(session: Session, expansion: Expansion, options: SubmitOptions): Promise<SubmitReport> {
@@ -143,8 +171,8 @@ export async function submitGroup(session: Session, expansion: Expansion, option
     ]);
   };
 
-  const { jobs, members } = expandAll(expansion, cluster.target.namespace);
-  const byName = new Map(jobs.map((j) => [j.metadata.name as string, j]));
+  const want = desiredObjects(expansion, cluster.target.namespace, options.pack);
+  const byName = new Map(want.jobs.map((j) => [j.metadata.name as string, j]));
   const [where, found, nsJobs] = await Promise.all([
     currentContext(cluster),
     lookupRecord(cluster, group),
@@ -162,43 +190,10 @@ export async function submitGroup(session: Session, expansion: Expansion, option
     ]);
   }
   const recordUid = found.kind === "record" ? found.object.metadata.uid : undefined;
-  const existing = new Map(nsJobs.map((j) => [j.metadata.name, j]));
-  const toCreate: string[] = [];
-  const toApply: string[] = [];
-  const unchanged: string[] = [];
-  const conflicts: { name: string; standing: Standing }[] = [];
-  for (const [name, job] of byName) {
-    const there = existing.get(name);
-    if (!there) {
-      toCreate.push(name);
-      continue;
-    }
-    const standing = jobStanding(there, group, recordUid);
-    if (standing.kind !== "ours") conflicts.push({ name, standing });
-    else if (there.metadata.annotations?.[ANNOTATION.specHash] === job.metadata.annotations?.[ANNOTATION.specHash]) unchanged.push(name);
-    else toApply.push(name);
-  }
-  if (conflicts.length > 0 && !options.adopt) {
-    throw new ConflictError(`${conflicts.length} of the ${jobs.length} Jobs of group ${group} would replace or change Jobs that are not the group's: nothing was changed`, conflictLines(conflicts, group));
-  }
-  const adopted = conflicts.map((c) => c.name);
-  if (adopted.length > 0) {
-    say(`taking over ${adopted.length} Job${adopted.length === 1 ? "" : "s"} into group ${group} (--adopt): ${adopted.slice(0, 10).join(", ")}${adopted.length > 10 ? `, …` : ""}`);
-  }
-
-  // Members of the earlier apply that this one drops: kept and still tracked, or deleted with --prune.
   const earlier = found.kind === "record" ? found.record.members : [];
-  const droppedMembers = earlier.filter((m) => !byName.has(m.name));
+  // Members of the earlier apply that this one drops: kept and still tracked, or deleted with --prune (a packed group is replaced whole).
+  const droppedMembers = options.pack ? [] : earlier.filter((m) => !m.packed && !byName.has(m.name));
   const dropped = droppedMembers.map((m) => m.name);
-  if (dropped.length > 0 && !options.prune) {
-    warn(session, `${dropped.length} member${dropped.length === 1 ? "" : "s"} of the earlier apply of group ${group} ${dropped.length === 1 ? "is" : "are"} not in this expansion: ${dropped.slice(0, 10).join(", ")}${dropped.length > 10 ? ", …" : ""}; they stay in the group (status and wait still count them). To delete them, re-run with --prune`);
-  }
-  if (dropped.length > 0 && options.prune && !options.dryRun && !options.yes) {
-    if (!(await session.confirm(`delete ${dropped.length} Jobs of group ${group} that this expansion no longer has (${dropped.slice(0, 5).join(", ")}${dropped.length > 5 ? ", …" : ""})?`))) {
-      throw new UsageError("--prune deletes Jobs and needs a confirmation: answer y, or add --yes");
-    }
-  }
-
   const record: GroupRecord = {
     group,
     template: expansion.source.name,
@@ -206,34 +201,100 @@ export async function submitGroup(session: Session, expansion: Expansion, option
     appliedAt: new Date(session.now()).toISOString(),
     appliedBy: session.user,
     jobxVersion: VERSION,
-    members: [...members, ...(options.prune ? [] : droppedMembers)],
+    ...(want.pack ? { pack: want.pack } : {}),
+    members: [...want.members, ...(options.prune ? [] : droppedMembers)],
   };
-  const size = recordDataSize(recordConfigMap(record));
-  if (size > RECORD_DATA_LIMIT) {
-    throw new UsageError(
-      `the group record for ${record.members.length} Jobs would be ${Math.round(size / 1024)} KiB, over the ${RECORD_DATA_LIMIT / 1024} KiB a ConfigMap can hold: ` +
-        "split the parameters into several groups (--group), or pass large parameters by reference",
-    );
+  const { main, parts } = recordConfigMaps(record);
+  const oldParts = found.kind === "record" ? recordPartCount(found.object as { data?: Record<string, string> }) : 0;
+  const stalePartNames = Array.from({ length: Math.max(0, oldParts - parts.length) }, (_, n) => recordPartName(group, parts.length + n));
+  const owned = [...parts.map((p) => withHash(p as unknown as KubeObject & { metadata: { annotations?: Record<string, string> } })), ...want.configMaps] as KubeObject[];
+  const existingCms = await configMapsNamed(cluster, [...owned.map((o) => o.metadata.name), ...stalePartNames]);
+  const existing = new Map(nsJobs.map((j) => [j.metadata.name, j]));
+
+  const toCreate: string[] = [];
+  const toApply: string[] = [];
+  const unchanged: string[] = [];
+  const conflicts: { kind: string; name: string; standing: Standing }[] = [];
+  for (const [name, job] of byName) {
+    const there = existing.get(name);
+    if (!there) {
+      toCreate.push(name);
+      continue;
+    }
+    const standing = jobStanding(there, group, recordUid);
+    if (standing.kind !== "ours") conflicts.push({ kind: "Job", name, standing });
+    else if (there.metadata.annotations?.[ANNOTATION.specHash] === job.metadata.annotations?.[ANNOTATION.specHash]) unchanged.push(name);
+    else toApply.push(name);
+  }
+  const cmsToWrite: KubeObject[] = [];
+  for (const cm of owned) {
+    const there = existingCms.get(cm.metadata.name);
+    if (!there) cmsToWrite.push(cm);
+    else if (jobStanding(there, group, recordUid).kind !== "ours") conflicts.push({ kind: "ConfigMap", name: cm.metadata.name, standing: jobStanding(there, group, recordUid) });
+    else if (there.metadata.annotations?.[ANNOTATION.specHash] !== cm.metadata.annotations?.[ANNOTATION.specHash]) cmsToWrite.push({ ...cm, metadata: { ...cm.metadata, uid: there.metadata.uid } });
+  }
+  const cmConflicts = conflicts.filter((c) => c.kind === "ConfigMap");
+  if (conflicts.length > 0 && (!options.adopt || cmConflicts.length > 0)) {
+    const what = cmConflicts.length > 0 && cmConflicts.length === conflicts.length ? "ConfigMaps" : "Jobs";
+    throw new ConflictError(`${conflicts.length} of the objects of group ${group} would replace or change ${what} that are not the group's: nothing was changed`, conflictLines(conflicts, group));
+  }
+  const adopted = conflicts.map((c) => c.name);
+  if (adopted.length > 0) say(`taking over ${counted(adopted.length, "Job")} into group ${group} (--adopt): ${adopted.slice(0, 10).join(", ")}${adopted.length > 10 ? ", …" : ""}`);
+  // A packed Job's spec cannot change under it (its template, completions and rows are one): changed means replaced.
+  const packedChanged = options.pack ? toApply.splice(0) : [];
+
+  if (dropped.length > 0 && !options.prune) {
+    warn(session, `${counted(dropped.length, "member")} of the earlier apply of group ${group} ${dropped.length === 1 ? "is" : "are"} not in this expansion: ${dropped.slice(0, 10).join(", ")}${dropped.length > 10 ? ", …" : ""}; they stay in the group (status and wait still count them). To delete them, re-run with --prune`);
+  }
+  if (dropped.length > 0 && options.prune && !options.dryRun && !options.yes) {
+    if (!(await session.confirm(`delete ${dropped.length} Jobs of group ${group} that this expansion no longer has (${dropped.slice(0, 5).join(", ")}${dropped.length > 5 ? ", …" : ""})?`))) {
+      throw new UsageError("--prune deletes Jobs and needs a confirmation: answer y, or add --yes");
+    }
+  }
+  if (packedChanged.length > 0 && !options.replace) {
+    throw new RunError(`the packed Jobs of group ${group} stand with another spec (${packedChanged.join(", ")}): a packed group is changed by replacing its Jobs`, [
+      "re-run with --replace to delete and re-create them (asks first; --yes to skip), or use a new --group; to change only the pods at once, use jobx scale",
+    ]);
+  }
+  if (packedChanged.length > 0 && !options.yes && !options.dryRun && !(await session.confirm(`delete and re-create the ${packedChanged.length} packed Jobs of group ${group}?`))) {
+    throw new UsageError("--replace needs a confirmation: answer y, or add --yes");
   }
 
-  // 2. The record, so every Job can be owned by it.
+  // 2. The record, so everything else can be owned by it.
   const verb = options.dryRun ? "validating" : "submitting";
   let written: KubeObject | undefined;
   try {
-    written = await writeRecord(cluster, record, found.kind === "record" ? found.object : undefined, options.dryRun);
+    written = await writeRecord(cluster, main, found.kind === "record" ? found.object : undefined, options.dryRun);
   } catch (err) {
     throw interrupted("the group record was not written; nothing else was sent") ?? err;
   }
   const owner = written?.metadata.uid ? ownerReferenceTo(written) : undefined;
   if (!owner && !options.dryRun) throw new RunError(`kubectl wrote the group record ${group} but returned no uid`);
-  const owned = (name: string, uid?: string): KubeObject => {
-    const job = byName.get(name) as JobObject;
-    const metadata = { ...job.metadata, ...(owner ? { ownerReferences: [owner] } : {}), ...(uid ? { uid } : {}) };
-    return { ...job, metadata } as unknown as KubeObject;
-  };
+  const withOwner = <T extends KubeObject>(o: T, uid?: string): T => ({ ...o, metadata: { ...o.metadata, ...(owner ? { ownerReferences: [owner] } : {}), ...(uid ? { uid } : {}) } });
+  const ownedJob = (name: string, uid?: string): KubeObject => withOwner(byName.get(name) as unknown as KubeObject, uid);
+
+  // Packed Jobs that changed go first, so no pod of theirs reads the new rows.
+  if (packedChanged.length > 0 && !options.dryRun) {
+    say(`replacing the ${counted(packedChanged.length, "packed Job")} of group ${group}`);
+    await runOrThrow(cluster, deleteByNamePlan(cluster.target, "jobs", packedChanged, "foreground", `delete ${packedChanged.length} packed Jobs`));
+    await waitGone(session, group, packedChanged);
+    toCreate.push(...packedChanged);
+  }
+  const common = { batchSize: options.batchSize, dryRun: options.dryRun, stopped: () => session.interrupts.signal() !== undefined };
+  // The record's parts and a packed group's rows: before the Jobs that read them.
+  const creates = cmsToWrite.filter((c) => !c.metadata.uid).map((c) => withOwner(c));
+  const updates = cmsToWrite.filter((c) => c.metadata.uid).map((c) => withOwner(c, c.metadata.uid));
+  const cmResults = [await submitObjects(cluster, creates, { ...common, mode: "create", resource: "configmaps" }), await submitObjects(cluster, updates, { ...common, mode: "apply", resource: "configmaps" })];
+  const cmFailed = new Map(cmResults.flatMap((r) => [...r.failed]));
+  if (cmFailed.size > 0) {
+    reportFailures(session, cmFailed, new Map());
+    throw interrupted("the record was written; its ConfigMaps were not all written") ?? new RunError(`${counted(cmFailed.size, "ConfigMap")} of group ${group} could not be written, so its Jobs were not submitted`);
+  }
+  const stale = stalePartNames.filter((n) => existingCms.has(n) && jobStanding(existingCms.get(n) as KubeObject, group, recordUid).kind === "ours");
+  if (stale.length > 0 && !options.dryRun) await runOrThrow(cluster, deleteByNamePlan(cluster.target, "configmaps", stale, "background", "delete the record's parts it no longer needs"));
 
   // 3. The Jobs.
-  say(`${verb} ${counted(jobs.length, "Job")} of group ${group} (${toCreate.length} new, ${toApply.length + adopted.length} to update, ${unchanged.length} unchanged)`);
+  say(`${verb} ${counted(want.jobs.length, options.pack ? "packed Job" : "Job")} of group ${group}${options.pack ? ` for ${counted(want.items, "item")}` : ""} (${toCreate.length} new, ${toApply.length + adopted.length} to update, ${unchanged.length} unchanged)`);
   const standsAsSent = async (names: string[]): Promise<Set<string>> => {
     const uid = written?.metadata.uid;
     const ok = new Set<string>();
@@ -244,12 +305,12 @@ export async function submitGroup(session: Session, expansion: Expansion, option
     }
     return ok;
   };
-  const common = { batchSize: options.batchSize, resource: "jobs", dryRun: options.dryRun, stopped: () => session.interrupts.signal() !== undefined, verify: standsAsSent };
+  const jobCommon = { ...common, resource: "jobs", verify: standsAsSent };
   let created: SubmitResult;
   let updated: SubmitResult;
   try {
-    created = await submitObjects(cluster, toCreate.map((n) => owned(n)), { ...common, mode: "create" });
-    updated = await submitObjects(cluster, [...toApply, ...adopted].map((n) => owned(n, existing.get(n)?.metadata.uid)), { ...common, mode: "apply" });
+    created = await submitObjects(cluster, toCreate.map((n) => ownedJob(n)), { ...jobCommon, mode: "create" });
+    updated = await submitObjects(cluster, [...toApply, ...adopted].map((n) => ownedJob(n, existing.get(n)?.metadata.uid)), { ...jobCommon, mode: "apply" });
   } catch (err) {
     throw interrupted("the record was written; some Jobs may have been submitted") ?? err;
   }
@@ -264,11 +325,11 @@ export async function submitGroup(session: Session, expansion: Expansion, option
     if (!options.yes && !(await session.confirm(`delete and re-create ${immutable.length} Jobs of group ${group} whose template changed?`))) {
       throw new UsageError("--replace needs a confirmation: answer y, or add --yes");
     }
-    say(`replacing ${immutable.length} Jobs whose template changed`);
+    say(`replacing ${counted(immutable.length, "Job")} whose template changed`);
     const ours = immutable.filter((n) => !adopted.includes(n));
     for (let i = 0; i < ours.length; i += 200) await runOrThrow(cluster, deleteByNamePlan(cluster.target, "jobs", ours.slice(i, i + 200), "foreground", `delete ${ours.slice(i, i + 200).length} changed Jobs`));
     await waitGone(session, group, ours);
-    const again = await submitObjects(cluster, ours.map((n) => owned(n)), { ...common, mode: "create" });
+    const again = await submitObjects(cluster, ours.map((n) => ownedJob(n)), { ...jobCommon, mode: "create" });
     for (const name of again.written) failed.delete(name);
     for (const [name, error] of again.failed) failed.set(name, error);
     replaced = again.written.size;
@@ -279,11 +340,11 @@ export async function submitGroup(session: Session, expansion: Expansion, option
   const droppedOurs = dropped.filter((n) => existing.has(n) && jobStanding(existing.get(n) as KubeObject, group, recordUid).kind === "ours");
   if (options.prune && droppedOurs.length > 0 && !options.dryRun && !session.interrupts.signal()) {
     for (let i = 0; i < droppedOurs.length; i += 200) await runOrThrow(cluster, deleteByNamePlan(cluster.target, "jobs", droppedOurs.slice(i, i + 200), "foreground", `delete ${droppedOurs.slice(i, i + 200).length} Jobs this expansion dropped`));
-    say(`deleted ${droppedOurs.length} Job${droppedOurs.length === 1 ? "" : "s"} this expansion no longer has (--prune)`);
+    say(`deleted ${counted(droppedOurs.length, "Job")} this expansion no longer has (--prune)`);
   }
 
   const sent = created.written.size + updated.written.size + replaced;
-  const stop = interrupted(`${sent + unchanged.length} of ${jobs.length} Jobs stand submitted`);
+  const stop = interrupted(`${sent + unchanged.length} of ${counted(want.jobs.length, "Job")} stand submitted`);
   if (stop) throw stop;
 
   // 6. What stands at the end: the group may have been deleted while it was applied.
@@ -298,11 +359,12 @@ export async function submitGroup(session: Session, expansion: Expansion, option
   const report: SubmitReport = {
     group,
     record,
-    total: jobs.length,
-    created: created.written.size,
+    total: want.jobs.length,
+    items: want.items,
+    created: created.written.size - packedChanged.filter((n) => created.written.has(n)).length,
     updated: updated.written.size - adopted.filter((n) => updated.written.has(n)).length,
     unchanged: unchanged.length,
-    replaced,
+    replaced: replaced + packedChanged.filter((n) => created.written.has(n)).length,
     adopted: adopted.filter((n) => updated.written.has(n)).length,
     dropped,
     pruned: options.prune,
@@ -310,9 +372,10 @@ export async function submitGroup(session: Session, expansion: Expansion, option
     standing,
     submitted: [...byName.keys()].filter((n) => !failed.has(n) && (options.dryRun || standing.has(n))).length,
     immutable: immutable.filter((n) => failed.has(n)),
-    objects: [...(written ? [written] : []), ...[...byName.keys()].filter((n) => !failed.has(n)).map((n) => owned(n))],
+    objects: [...(written ? [written] : []), ...owned.map((o) => withOwner(o)), ...[...byName.keys()].filter((n) => !failed.has(n)).map((n) => ownedJob(n))],
   };
-  say(`${options.dryRun ? "the cluster accepted" : "submitted"} ${report.submitted} of ${counted(report.total, "Job")} (group ${group})${describeChanges(report)}`);
+  const itemsNote = options.pack ? ` for ${counted(want.items, "item")}` : "";
+  say(`${options.dryRun ? "the cluster accepted" : "submitted"} ${report.submitted} of ${counted(report.total, options.pack ? "packed Job" : "Job")}${itemsNote} (group ${group})${describeChanges(report)}`);
   return report;
 }
 
@@ -326,6 +389,16 @@ function describeChanges(s: Pick<SubmitReport, "created" | "updated" | "unchange
     s.unchanged && `${s.unchanged} unchanged`,
   ].filter(Boolean);
   return parts.length > 1 || s.unchanged || s.adopted || s.replaced ? `: ${parts.join(", ")}` : "";
+}
+
+/** Writes the record: created when absent, applied (with its uid) when it is the group's. Returns it as stored. */
+async function writeRecord(cluster: Cluster, cm: KubeObject | ReturnType<typeof recordConfigMaps>["main"], existing: KubeObject | undefined, dryRun: "server" | undefined): Promise<KubeObject | undefined> {
+  const object = { ...cm, metadata: { ...cm.metadata, ...(cluster.target.namespace ? { namespace: cluster.target.namespace } : {}) } };
+  const purpose = `write the group record ${cm.metadata.name}`;
+  const plan = existing
+    ? applyPlan(cluster.target, [{ ...object, metadata: { ...object.metadata, uid: existing.metadata.uid } }], { dryRun, purpose, output: "json" })
+    : createPlan(cluster.target, [object], { dryRun, purpose, output: "json" });
+  return parseObjects(await runOrThrow(cluster, plan))[0];
 }
 
 /** Waits (bounded) until the named Jobs of the group are gone, before they are created again. */

@@ -49,7 +49,8 @@ export function memberTable(members: TrackedMember[], options: { colour: Colours
     header,
     ...members.map((m) => [
       itemCell(m.member.params, "-", wide ? Infinity : 40),
-      m.member.name,
+      // A packed item runs at an index of its group's Indexed Job: `pk[3]`.
+      m.member.packed ? `${m.member.packed.job}[${m.member.packed.at}]` : m.member.name,
       completions(m),
       String(m.active),
       String(m.failed),
@@ -65,17 +66,18 @@ export function memberTable(members: TrackedMember[], options: { colour: Colours
   });
 }
 
-export function countsLine(c: GroupCounts): string {
+export function countsLine(c: GroupCounts, noun = "Job"): string {
   const parts = [`${c.succeeded} succeeded`, `${c.failed} failed`, `${c.running} running`, `${c.pending} pending`];
   if (c.suspended) parts.push(`${c.suspended} suspended`);
   if (c.missing) parts.push(`${c.missing} missing`);
   if (c.vanished) parts.push(`${c.vanished} vanished`);
-  return `${c.total} Job${c.total === 1 ? "" : "s"}: ${parts.join(", ")}`;
+  return `${c.total} ${noun}${c.total === 1 ? "" : "s"}: ${parts.join(", ")}`;
 }
 
 export function memberJson(m: TrackedMember): Record<string, unknown> {
   return {
     name: m.member.name,
+    ...(m.member.packed ? { job: m.member.packed.job, completionIndex: m.member.packed.at } : {}),
     index: m.member.index,
     params: m.member.params,
     outcome: m.outcome,
@@ -97,13 +99,14 @@ export function groupStatusText(group: string, record: GroupRecord, tracker: Gro
   const about = record.unrecorded
     ? `group ${group}, found by its Jobs' labels: it has no record (applied from jobx expand output), so members never created or deleted since cannot be shown`
     : `group ${group}, applied ${record.appliedAt} by ${terminalSafe(record.appliedBy)}`;
-  return `${memberTable(tracker.all(), { colour, now: options.now, wide: options.wide })}\n\n${countsLine(tracker.counts())} · ${state.phase} (${about})\n`;
+  const packed = record.pack ? `, packed: ${record.pack.jobs.join(", ")}${record.pack.perPod > 1 ? `, ${record.pack.perPod} rows per pod` : ""}` : "";
+  return `${memberTable(tracker.all(), { colour, now: options.now, wide: options.wide })}\n\n${countsLine(tracker.counts(), record.pack ? "item" : "Job")} · ${state.phase} (${about}${packed})\n`;
 }
 
 /** `status -o json|yaml`: the group's state, counts and members. */
 export function groupStatusData(group: string, record: GroupRecord, tracker: GroupTracker): Record<string, unknown> {
   const state = tracker.outcome();
-  return { group, state: state.phase, recorded: !record.unrecorded, template: record.template, appliedAt: record.appliedAt, appliedBy: record.appliedBy, counts: tracker.counts(), members: tracker.all().map(memberJson) };
+  return { group, state: state.phase, recorded: !record.unrecorded, ...(record.pack ? { pack: record.pack } : {}), template: record.template, appliedAt: record.appliedAt, appliedBy: record.appliedBy, counts: tracker.counts(), members: tracker.all().map(memberJson) };
 }
 
 export interface GroupListRow {

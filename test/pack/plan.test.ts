@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors";
 import { expandJobs } from "../../src/manifest/expand";
+import { jobProblems } from "../../src/manifest/job";
 import { planPack, type PackPlan, type PackRow } from "../../src/pack/plan";
 import { ROWS_DIR, rowsFromMessage, shellWord } from "../../src/pack/resolver";
 import { compileTemplate } from "../../src/render/template";
@@ -80,6 +81,8 @@ describe("planPack", () => {
     expect(job?.metadata.labels).toMatchObject({ jobgroup: "jobexample", "jobx.dev/group": "fruit", "jobx.dev/packed": "job" });
     expect(plan.items.map((i) => [i.name, i.job, i.index])).toEqual(items.map((_, n) => [rows[n]?.job.metadata.name, "fruit", n]));
     expect(plan.configMaps.map((c) => Object.keys(c.data))).toEqual([["0.0", "1.0", "2.0", "3.0"]]);
+    // What expand checks of the API server's rules holds for the packed Job too (its jobx.dev/ labels are jobx's own).
+    expect(jobProblems(JSON.parse(JSON.stringify(job))).filter((p) => !p.includes("keys under jobx.dev/"))).toEqual([]);
   });
 
   it("each pod runs its own row as a Job of its own would: its argv, its env, $(VAR) expanded, values as data", () => {
