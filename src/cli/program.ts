@@ -1,7 +1,7 @@
 /**
  * The jobx command line: commander's definitions of every command and flag, and their
  * help. Each action loads one command module on demand (so `jobx --version` does not
- * load nunjucks or kubernetes-models) and hands it its flags and, for cluster commands,
+ * load the template engine or kubernetes-models) and hands it its flags and, for cluster commands,
  * the context main.ts makes (kubectl, signals, environment).
  */
 import { Command, Option } from "commander";
@@ -28,7 +28,7 @@ as a map) and 'jobx' (group, count, template)):
   Order: files (in the order given), then the inline lists (items, params, ranges);
   the first varies slowest, as nested for-loops. Commas in values: escape as '\\,'.
 
-Filters for Kubernetes YAML, besides nunjucks' own:
+Filters for Kubernetes YAML, besides Jinja2's own:
   tojson  quote  toyaml  indent(width, first, blank)  b64encode  b64decode  dnslabel(max)  unique
   Quote every parameter that may hold YAML syntax: {{ cmd | tojson }}.
 

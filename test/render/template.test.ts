@@ -21,9 +21,9 @@ describe("Jinja2 compatibility", () => {
     ["negative index", "{% set l = [1, 2, 3] %}{{ l[-1] }}", "3"],
     ["slices", "{% set l = [1, 2, 3] %}{{ l[1:] | join(',') }}", "2,3"],
     ["dict.items()", '{% for k, v in {"a": 1}.items() %}{{ k }}={{ v }}{% endfor %}', "a=1"],
-    ["True/False/None", "{{ True }} {{ None is none }}", "true true"],
+    ["True/False/None, printed as Python prints them", "{{ True }} {{ None is none }} {{ none }}", "True True None"],
     ["no HTML escaping", "{{ '<&>' }}", "<&>"],
-    ["null prints empty like None's absence, not an error", "[{{ x }}]", "[]"],
+    ["null is None, not an error", "[{{ x }}]", "[None]"],
     ["default for a missing value", "{{ missing | default('d') }}", "d"],
     ["is defined", "{{ 'y' if missing is defined else 'n' }}", "n"],
   ])("%s", (_name, text, expected) => {
@@ -46,7 +46,7 @@ describe("errors name the template, the line and the row", () => {
 
   it.each([
     ["a jobx filter", "{{ itme | quote }}"],
-    ["a nunjucks filter", "{{ itme | upper }}"],
+    ["a Jinja2 filter", "{{ itme | upper }}"],
     ["a chain of filters", "{{ itme | lower | quote }}"],
   ])("undefined value given to %s", (_name, expr) => {
     const err = errorOf(() => render(`a: 1\nb: ${expr}`, { item: "x" }));
@@ -64,16 +64,14 @@ describe("errors name the template, the line and the row", () => {
     expect(err.message).toMatch(/^bad\.njk:2:\d+: template syntax error: /);
   });
 
-  it("Jinja2's loop filter, which nunjucks would render as nothing", () => {
-    const err = errorOf(() => compileTemplate({ name: "f.njk", text: "a\n{% for x in xs if x %}{{ x }}{% endfor %}" }));
-    expect(err.message).toMatch(/^f\.njk:2: .*for … if/);
-    expect(err.message).toContain("{% if cond %}");
+  it("an unknown filter, before anything renders, with the nearest name", () => {
+    const err = errorOf(() => compileTemplate({ name: "f.njk", text: "a\n{{ x | uper }}" }));
+    expect(err.message).toBe("f.njk:2:8: template syntax error: no filter named 'uper'; did you mean 'upper'?");
   });
 
-  it("an error raised while rendering names the row", () => {
-    const err = errorOf(() => render("{{ 'a' | nosuchfilter }}"));
-    expect(err.message).toContain("nosuchfilter");
-    expect(err.message).toContain("row 0 (item=x)");
+  it("an error raised while rendering names the row and the place", () => {
+    const err = errorOf(() => render("a\n{{ 1 // n }}", { n: 0 }));
+    expect(err.message).toBe("t.yaml.njk:2:6: ZeroDivisionError: integer division or modulo by zero (rendering row 0 (item=x))");
   });
 });
 
