@@ -111,13 +111,39 @@ export function quote(value: unknown): string {
   return yamlDoubleQuoted(value === undefined || value === null ? "" : String(value));
 }
 
+// A multi-line string js-yaml would write as a block scalar that depends on where it is
+// placed: one with an indentation indicator (`|2-`, for text that starts with a space),
+// which counts from the parent's indentation, or with a final line break (`|`, `|+`),
+// which the final newline toyaml drops (or the end of the template) would cut.
+const PLACEMENT_DEPENDENT = /^\n* |\n$/;
+
 /**
  * `toyaml`: the value as block YAML, without a trailing newline (as Helm's toYaml), to be
  * placed with `indent`. js-yaml quotes strings that YAML 1.1 would read as booleans,
  * numbers or null (`on`, `0777`, `~`), so the result reads the same under 1.1 and 1.2.
+ * Multi-line strings whose block form depends on its placement are double-quoted
+ * instead, so `toyaml | indent(N)` keeps every string exact wherever it stands.
  */
 export function toyaml(value: unknown): string {
-  return dump(value, { lineWidth: -1, noRefs: true }).replace(/\n$/, "");
+  const quoted: string[] = [];
+  // A placeholder no string of the value contains.
+  let stamp = "jobxq";
+  const all = JSON.stringify(value) ?? "";
+  while (all.includes(stamp)) stamp += "x";
+  const swap = (s: string): string => (s.includes("\n") && PLACEMENT_DEPENDENT.test(s) ? `${stamp}${quoted.push(s) - 1}q` : s);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return swap(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [swap(k), walk(x)]));
+    return v;
+  };
+  let text = dump(walk(value), { lineWidth: -1, noRefs: true }).replace(/\n$/, "");
+  if (quoted.length > 0) {
+    const tokens = new RegExp(`${stamp}(\\d+)q`, "g");
+    if ((text.match(tokens) ?? []).length !== quoted.length) throw new Error("toyaml: a string of the value looks like jobx's own placeholder");
+    text = text.replace(tokens, (_, n: string) => yamlDoubleQuoted(quoted[Number(n)] as string));
+  }
+  return text;
 }
 
 // Python's str.splitlines() boundaries, which Jinja2's indent uses.
