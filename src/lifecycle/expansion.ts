@@ -51,7 +51,8 @@ export function prepareExpansion(templateArg: string, options: ParamOptions, onW
     sets: options.set,
   };
   const plan = planRows(spec);
-  const template = compileTemplate(source);
+  const template = compileTemplate(source, { parameters: plan.keys });
+  if (template.sed) onWarning(`${source.name} has no Jinja2 syntax: read as a sed-style template, ${[...template.sed].map(([p, k]) => `${p} replaced by ${k}`).join(", ")}`);
   const group = options.group ?? defaultGroupName(templateBaseName(source.name.replace(/^builtin:/, "")), source.text, spec);
   return { source, spec, group, input: { template, plan, group, onWarning } };
 }

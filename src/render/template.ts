@@ -2,6 +2,8 @@
  * Compiling and rendering a jobx template: Jinja2's language read and rendered as
  * python3's jinja2 renders it (src/render/lexer.ts, parser.ts, compiler.ts), jobx's
  * filters, and errors that name the template file, the line, the column and the row.
+ * A template in the docs' sed form (src/render/sed.ts) is read as such when the
+ * parameters it names are given.
  */
 import { InputError } from "../errors";
 import { type TemplateReads, templateReads } from "./analysis";
@@ -11,6 +13,7 @@ import { Out, compileTemplateBody, type Compiled } from "./compiler";
 import { TemplateRenderError, TemplateSyntaxError } from "./errors";
 import { tokenize } from "./lexer";
 import { parseTemplate } from "./parser";
+import { sedForm } from "./sed";
 
 export interface TemplateSource {
   /** How messages name the template: a path as the user typed it, or `builtin:job`. */
@@ -38,6 +41,13 @@ export interface CompiledTemplate {
   renderMarked(context: Record<string, unknown>, rowDescription: RowDescription): MarkedRendering;
   /** What the template reads from its row. */
   readonly reads: TemplateReads;
+  /** For a template in the docs' sed form: each placeholder and the parameter it stands for. */
+  readonly sed?: ReadonlyMap<string, string>;
+}
+
+export interface CompileOptions {
+  /** The keys every row has; a template in sed form is read as such only for these. */
+  parameters?: readonly string[];
 }
 
 /**
@@ -79,17 +89,21 @@ function compile(source: TemplateSource, text: string, body: Stmt[]): Compiled {
   }
 }
 
-export function compileTemplate(source: TemplateSource): CompiledTemplate {
+export function compileTemplate(source: TemplateSource, options: CompileOptions = {}): CompiledTemplate {
   const text = normaliseTemplateText(source.text);
   if (/[\uE000\uE001]/.test(text)) {
     throw new InputError("the template contains the private-use characters U+E000 or U+E001, which jobx uses to trace values; remove them", { where: source.name });
   }
+  const sed = options.parameters ? sedForm(text, options.parameters) : undefined;
   let body: Stmt[];
-  try {
-    body = parseTemplate(tokenize(text));
-  } catch (err) {
-    if (err instanceof TemplateSyntaxError) throw syntaxError(source.name, err);
-    throw err;
+  if (sed) body = sed.body;
+  else {
+    try {
+      body = parseTemplate(tokenize(text));
+    } catch (err) {
+      if (err instanceof TemplateSyntaxError) throw syntaxError(source.name, err);
+      throw err;
+    }
   }
   const compiled = compile(source, text, body);
   const reads = templateReads(body);
@@ -122,6 +136,7 @@ export function compileTemplate(source: TemplateSource): CompiledTemplate {
   return {
     name: source.name,
     reads,
+    sed: sed?.substitutions,
     render(context, label) {
       const out = new Out(null, null);
       run(context, label, out);
