@@ -76,6 +76,11 @@ function withParamOptions(command: Command): Command {
     .option("--group <name>", "the group name (a DNS-1123 label); default: template name plus a hash of template and parameters");
 }
 
+/** What expand and apply check of the template and its parameters, and --strict. */
+function withCheckOptions(command: Command): Command {
+  return command.option("--strict", "make warnings errors (exit 2, nothing written): parameters the template never reads", false);
+}
+
 const REPORT_OPTION = [
   "--report <kind=file>",
   "write a report when done: junit=FILE (CI test results), json=FILE, html=FILE (timeline and table); repeatable",
@@ -111,7 +116,7 @@ export function buildProgram(context: () => CommandContext): Command {
     .option("--context <name>", "kubeconfig context, passed to kubectl")
     .option("-n, --namespace <ns>", "namespace, passed to kubectl");
 
-  withParamOptions(
+  withCheckOptions(withParamOptions(
     program
       .command("expand")
       .summary("render a template over parameter sets into checked, group-labelled Job manifests")
@@ -120,7 +125,7 @@ export function buildProgram(context: () => CommandContext): Command {
           "document is a valid batch/v1 Job, give each a unique valid name and the group's labels, and print them.",
       )
       .argument("[template]", "template file path, or a built-in template name", "job"),
-  )
+  ))
     .addOption(new Option("-o, --output <format>", "output format").choices(["yaml", "json"]).default("yaml"))
     .option("--out-dir <dir>", "write one file per Job into DIR (created if needed) and print the paths")
     .option("--raw", "print the rendered text as the template produced it: no parsing, checks or labels", false)
@@ -132,7 +137,7 @@ export function buildProgram(context: () => CommandContext): Command {
     });
 
   withWaitOptions(
-    withParamOptions(
+    withCheckOptions(withParamOptions(
       program
         .command("apply")
         .summary("expand and submit the Jobs as one group; optionally wait, report and clean up")
@@ -141,7 +146,7 @@ export function buildProgram(context: () => CommandContext): Command {
             "submit every Job, owned by the record, in batches. Re-running is safe: unchanged Jobs are left alone.",
         )
         .argument("[template]", "template file path, or a built-in template name", "job"),
-    ),
+    )),
     APPLY_OUTPUT(),
   )
     .option("--dry-run <mode>", "none; client: print the manifests and send nothing; server: have the cluster validate everything, store nothing")

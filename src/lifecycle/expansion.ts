@@ -3,13 +3,15 @@
  * a built-in, or stdin), the parameter rows, and the group name. Shared by expand,
  * apply and lint, so they read their inputs the same way.
  */
-import { UsageError } from "../errors";
+import { InputError, UsageError } from "../errors";
+import { verifyNoWarnings } from "../lint/index";
 import { defaultGroupName } from "../group/default-name";
 import { readParamFiles, readStdinOnce } from "../io/inputs";
 import { readTemplate, templateBaseName } from "../io/templates";
 import type { ExpandInput } from "../manifest/expand";
 import { planRows } from "../params/index";
 import type { ParamSpec } from "../params/types";
+import { parameterProblems } from "../render/analysis";
 import { compileTemplate, type TemplateSource } from "../render/template";
 import { isDnsLabel, toDnsLabel } from "../text/dns";
 
@@ -22,6 +24,8 @@ export interface ParamOptions {
   params: string[];
   set: string[];
   group?: string;
+  /** Warnings are errors: parameters the template never reads. */
+  strict?: boolean;
 }
 
 export interface Expansion {
@@ -53,6 +57,10 @@ export function prepareExpansion(templateArg: string, options: ParamOptions, onW
   const plan = planRows(spec);
   const template = compileTemplate(source, { parameters: plan.keys });
   if (template.sed) onWarning(`${source.name} has no Jinja2 syntax: read as a sed-style template, ${[...template.sed].map(([p, k]) => `${p} replaced by ${k}`).join(", ")}`);
+  const parameters = parameterProblems(template.reads, plan.keys, plan.count);
+  if (parameters.error) throw new InputError(parameters.error, { where: source.name });
+  if (options.strict) verifyNoWarnings(parameters.warnings);
+  parameters.warnings.forEach(onWarning);
   const group = options.group ?? defaultGroupName(templateBaseName(source.name.replace(/^builtin:/, "")), source.text, spec);
   return { source, spec, group, input: { template, plan, group, onWarning } };
 }

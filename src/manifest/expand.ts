@@ -5,7 +5,7 @@
  */
 import { InputError } from "../errors";
 import type { Row, RowPlan } from "../params/types";
-import type { CompiledTemplate } from "../render/template";
+import type { CompiledTemplate, MarkedRendering } from "../render/template";
 import { isRiskyOutput, valuesOnLine, verifyValuesAreData } from "./guard";
 import { unmark } from "./placeholders";
 import { type JobObject, indexedCompletions, jobProblems, nameProblem } from "./job";
@@ -185,8 +185,15 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
   // Names whose hash matched another's but which differ: kept exactly (rare).
   const distinct = new Map<string, number>();
   let derivedCount = 0;
+  // Whether every row so far rendered what the first did: then the parameters change nothing.
+  let first: MarkedRendering | undefined;
+  let allSame = !input.plan.empty;
+  let rows = 0;
   for (const { index, row, label: labelOf, context } of rowContexts(input)) {
     const rendering = input.template.renderMarked(context, labelOf);
+    rows++;
+    if (first === undefined) first = rendering;
+    else if (allSame) allSame = sameRendering(first, rendering);
     // Plain rows are built from their template's shape; others are parsed in full and guarded.
     const plain = rendering.values.every((v, n) => rendering.safe[n] || !isRiskyOutput(v));
     const fromShape = plain && input.shapes !== false ? documentsFromShape(rendering) : undefined;
@@ -246,4 +253,15 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
     yield { index, row, jobs, yaml };
   }
   if (derivedCount > 3) onWarning?.(`…and ${derivedCount - 3} more names were derived the same way`);
+  if (allSame && rows > 1) {
+    throw new InputError(
+      `all ${rows} rows rendered the same Job: the parameters (${input.plan.keys.join(", ")}) change nothing in the template's output. ` +
+        "Use the ones that vary in the template, or give no parameters to render it once",
+      { where },
+    );
+  }
+}
+
+function sameRendering(a: MarkedRendering, b: MarkedRendering): boolean {
+  return a.marked === b.marked && a.values.length === b.values.length && a.values.every((v, i) => v === b.values[i]);
 }

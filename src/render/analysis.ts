@@ -1,4 +1,5 @@
 /** What a template reads from its row, found in its syntax tree before anything renders. */
+import { closestName } from "../text/nearest";
 import type { Expr, Stmt } from "./ast";
 
 export interface TemplateReads {
@@ -120,4 +121,46 @@ export function templateReads(body: Stmt[]): TemplateReads {
 /** Whether the template reads the row key `key`. */
 export function readsKey(reads: TemplateReads, key: string): boolean {
   return reads.paramsWhole || reads.names.has(key) || reads.paramsKeys.has(key);
+}
+
+/** Names every template can read that are not parameters: the row's extras and Jinja2's globals. */
+const NOT_PARAMETERS = new Set(["index", "params", "jobx", "loop", "range", "dict", "namespace", "cycler", "joiner", "lipsum", "caller", "varargs", "kwargs"]);
+
+export interface ParameterUse {
+  /** Row keys the template never reads, each with the nearest name it does read. */
+  unused: { key: string; nearest?: string }[];
+  /** The template reads no parameter at all (nor `index` or `params`): every row renders alike. */
+  noneRead: boolean;
+}
+
+/** Which of the row keys `keys` the template reads. */
+export function parameterUse(reads: TemplateReads, keys: readonly string[]): ParameterUse {
+  const readNames = [...reads.names, ...reads.paramsKeys].filter((n) => !NOT_PARAMETERS.has(n));
+  const unused = keys.filter((k) => !readsKey(reads, k)).map((key) => ({ key, nearest: closestName(key, readNames)?.name }));
+  const noneRead = keys.length > 0 && unused.length === keys.length && !reads.names.has("index");
+  return { unused, noneRead };
+}
+
+/**
+ * What to tell the user about the parameters: a warning per key the template never
+ * reads, naming the nearest name it does read; an error when several rows were given
+ * and the template reads none of them, so every row would render the same Job.
+ */
+export function parameterProblems(reads: TemplateReads, keys: readonly string[], rows: number): { warnings: string[]; error?: string } {
+  const { unused, noneRead } = parameterUse(reads, keys);
+  if (noneRead && rows > 1) {
+    return {
+      warnings: [],
+      error:
+        `the template reads none of the parameters (${keys.join(", ")}), so all ${rows} rows would render the same Job. ` +
+        `Use them in the template (e.g. {{ ${keys[0]} }}), or give no parameters to render it once`,
+    };
+  }
+  return {
+    warnings: unused.map(
+      ({ key, nearest }) =>
+        `the parameter '${key}' is never read by the template (${nearest ? `the nearest name it reads is '${nearest}'` : "it reads no parameter"}): ` +
+        `fix its spelling, use it in the template, or drop it`,
+    ),
+  };
 }

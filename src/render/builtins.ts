@@ -54,6 +54,7 @@ import {
   type PyStr,
 } from "./runtime";
 import { wrap } from "./textwrap";
+import { nearestName } from "../text/nearest";
 import {
   type Callable,
   DictView,
@@ -1654,34 +1655,4 @@ function strFormat(format: string, args: unknown[], kwargs: Map<string, unknown>
 
 // -----------------------------------------------------------------------------------
 
-/** The nearest of `names` to `name` by edit distance, when it is close enough to be a likely typo. */
-export function nearestName(name: string, names: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of names) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-/** Levenshtein distance with adjacent transpositions (optimal string alignment). */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min((d[i - 1] as number[])[j] as number + 1, (d[i] as number[])[j - 1] as number + 1, (d[i - 1] as number[])[j - 1] as number + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, (d[i - 2] as number[])[j - 2] as number + 1);
-      (d[i] as number[])[j] = v;
-    }
-  }
-  return (d[rows - 1] as number[])[cols - 1] as number;
-}
-
-export { percentFormat, dictSize, compareStrings };
+export { percentFormat, dictSize, compareStrings, nearestName };

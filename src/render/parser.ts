@@ -141,6 +141,7 @@ export class Parser {
           this.fail(`unexpected ${this.got()}`);
         }
       }
+      if (endTokens) this.failEof();
       return body;
     } finally {
       if (endTokens) this.endTokenStack.pop();

@@ -141,7 +141,7 @@ describe("jobx expand: bad input gets one clear message, exit 2 and nothing on s
     ["a template syntax error", () => ["expand", file("bad.njk", "a: {{ x\n")], ["bad.njk:1:4: template syntax error: unexpected end of template: the tag opened here is never closed with }}"]],
     ["a non-Job document", () => ["expand", file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\n")], ["is ConfigMap (v1), not a Job"]],
     ["an invalid group name", () => ["expand", "--items", "a", "--group", "My_Group"], ["--group", "Try --group my-group"]],
-    ["a name collision", () => ["expand", file("same.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata: {name: same}\nspec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: x}]}}}\n"), "--items", "a,b"], ["named same, like row 0"]],
+    ["a name collision", () => ["expand", file("same.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata: {name: same}\nspec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: x, args: [\"{{ item }}\"]}]}}}\n"), "--items", "a,b"], ["named same, like row 0"]],
     ["a value that breaks the YAML", () => ["expand", file("raw.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: {{ item }}}]}}}\n"), "--items", "x\ny: z"], ["row 0", "{{ item | tojson }}"]],
     ["a reserved key", () => ["expand", "--set", "index=3", "--items", "a"], ["index"]],
     ["--raw with -o json", () => ["expand", "--raw", "-o", "json"], ["--raw"]],

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileTemplate } from "../../src/render/template";
 import { InputError } from "../../src/errors";
@@ -78,5 +79,32 @@ describe("errors name the template, the line and the row", () => {
 describe("parameter values are never re-evaluated", () => {
   it("prints template syntax inside a value as text", () => {
     expect(render("{{ v }}", { v: "{{ 7*7 }}{% if true %}x{% endif %}" })).toBe("{{ 7*7 }}{% if true %}x{% endif %}");
+  });
+});
+
+describe("whatever the template text, errors are jobx's, with a place", () => {
+  const PIECES = ["{{", "}}", "{%", "%}", "{#", "#}", "{{-", "-%}", " ", "\n", "x", "items", "1", "2.5", "'a'", '"b"', "=", "(", ")", "[", "]", "{", "}", ",", ":", "|", ".", "~", "+", "-", "*", "/", "//", "%", "**", "==", "<", "upper", "default", "join", "tojson", "is", "not", "in", "and", "or", "if", "else", "elif", "endif", "for", "endfor", "set", "endset", "macro", "endmacro", "call", "endcall", "filter", "endfilter", "with", "endwith", "raw", "endraw", "block", "endblock", "loop", "loop.index", "ns.total", "namespace()", "recursive", "caller()", "m()", "none", "true", "range(3)"];
+
+  it("a syntax error is an InputError naming line and column; rendering fails only with InputErrors (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 25 }), (pieces) => {
+        const text = pieces.join("");
+        let template: ReturnType<typeof compileTemplate>;
+        try {
+          template = compileTemplate({ name: "t", text });
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+          expect((err as InputError).message).toMatch(/^t:\d+:\d+: template syntax error: /);
+          return;
+        }
+        try {
+          template.render({ x: "v", items: [1, 2] }, "row 0");
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+          expect((err as InputError).message).toMatch(/^t(:\d+:\d+)?: /);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
