@@ -76,9 +76,13 @@ function withParamOptions(command: Command): Command {
     .option("--group <name>", "the group name (a DNS-1123 label); default: template name plus a hash of template and parameters");
 }
 
-/** What expand and apply check of the template and its parameters, and --strict. */
+/** The checks expand, apply and lint run on the template and the expanded Jobs (src/lint), and --strict. */
 function withCheckOptions(command: Command): Command {
-  return command.option("--strict", "make warnings errors (exit 2, nothing written): parameters the template never reads", false);
+  return command
+    .option("--strict", "make warnings errors (exit 2, nothing written): parameters the template never reads, and the Job pitfalls jobx lint reports", false)
+    .option("--max-parallelism <n>", "a Job's parallelism, or the group's pods at once, above N is warned about as a thundering herd", "50")
+    .option("--large-group <n>", "groups of N Jobs or more are large: a high backoffLimit or a floating image tag is warned about", "20")
+    .option("--max-backoff-limit <n>", "the highest backoffLimit not warned about on a large group", "3");
 }
 
 const REPORT_OPTION = [
@@ -134,6 +138,22 @@ export function buildProgram(context: () => CommandContext): Command {
     .action(async (template: string, _options, command: Command) => {
       const { runExpand } = await import("../commands/expand");
       await runExpand(template, command.optsWithGlobals());
+    });
+
+  withCheckOptions(
+    withParamOptions(
+      program
+        .command("lint")
+        .summary("expand a template and warn about the known Job pitfalls (no deadline, no TTL, retries, the thundering herd, …)")
+        .description("Expand TEMPLATE as 'jobx expand' does and check the Jobs for the pitfalls listed in the README; expand and apply print the same warnings.")
+        .argument("[template]", "template file path, or a built-in template name", "job"),
+    ),
+  )
+    .option("-q, --quiet", "no summary line on stderr", false)
+    .addHelpText("after", `\n${exitCodeHelp([EXIT.OK, EXIT.USAGE])}\n  Warnings are printed on stderr; under --strict a warning is an error (exit ${EXIT.USAGE}).`)
+    .action(async (template: string, _options, command: Command) => {
+      const { runLint } = await import("../commands/lint");
+      await runLint(template, command.optsWithGlobals());
     });
 
   withWaitOptions(

@@ -4,7 +4,7 @@
  * apply and lint, so they read their inputs the same way.
  */
 import { InputError, UsageError } from "../errors";
-import { verifyNoWarnings } from "../lint/index";
+import { type CheckFlags, Linter, lintOptionsFrom, verifyNoWarnings } from "../lint/index";
 import { defaultGroupName } from "../group/default-name";
 import { readParamFiles, readStdinOnce } from "../io/inputs";
 import { readTemplate, templateBaseName } from "../io/templates";
@@ -15,8 +15,8 @@ import { parameterProblems } from "../render/analysis";
 import { compileTemplate, type TemplateSource } from "../render/template";
 import { isDnsLabel, toDnsLabel } from "../text/dns";
 
-/** The parameter options, as commander gives them. */
-export interface ParamOptions {
+/** The parameter options (and the checks' flags, src/lint), as commander gives them. */
+export interface ParamOptions extends CheckFlags {
   items: string[];
   param: string[];
   range: string[];
@@ -24,8 +24,6 @@ export interface ParamOptions {
   params: string[];
   set: string[];
   group?: string;
-  /** Warnings are errors: parameters the template never reads. */
-  strict?: boolean;
 }
 
 export interface Expansion {
@@ -45,6 +43,7 @@ export function verifyGroupName(group: string): void {
 
 export function prepareExpansion(templateArg: string, options: ParamOptions, onWarning: (message: string) => void): Expansion {
   if (options.group !== undefined) verifyGroupName(options.group);
+  const linter = new Linter(lintOptionsFrom(options));
   const source = readTemplate(templateArg, () => readStdinOnce("the template '-'"));
   const spec: ParamSpec = {
     items: options.items,
@@ -62,5 +61,5 @@ export function prepareExpansion(templateArg: string, options: ParamOptions, onW
   if (options.strict) verifyNoWarnings(parameters.warnings);
   parameters.warnings.forEach(onWarning);
   const group = options.group ?? defaultGroupName(templateBaseName(source.name.replace(/^builtin:/, "")), source.text, spec);
-  return { source, spec, group, input: { template, plan, group, onWarning } };
+  return { source, spec, group, input: { template, plan, group, onWarning, checks: { linter, strict: options.strict === true } } };
 }

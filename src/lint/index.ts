@@ -1,6 +1,36 @@
-/** What `--strict` makes of warnings: errors, all listed at once. */
-import { InputError } from "../errors";
+/**
+ * Warnings about the expanded Jobs, before anything runs (the rules are in rules.ts), and
+ * what `--strict` makes of warnings: errors, all listed at once.
+ */
+import { InputError, UsageError } from "../errors";
+import type { JobObject } from "../manifest/job";
+import { type Finding, type LintOptions, HERD_RULE, JOB_RULES, LINT_DEFAULTS, podsAtOnce } from "./rules";
 
+export { LINT_DEFAULTS, type LintOptions } from "./rules";
+
+/** The check flags of expand, apply and lint, as commander gives them. */
+export interface CheckFlags {
+  strict?: boolean;
+  maxParallelism?: string;
+  largeGroup?: string;
+  maxBackoffLimit?: string;
+}
+
+function count(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number of 0 or more, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** The thresholds the flags set, each checked (a bad value is a usage error before anything is read). */
+export function lintOptionsFrom(flags: CheckFlags): LintOptions {
+  return {
+    maxParallelism: count("--max-parallelism", flags.maxParallelism, LINT_DEFAULTS.maxParallelism),
+    largeGroup: count("--large-group", flags.largeGroup, LINT_DEFAULTS.largeGroup),
+    maxBackoffLimit: count("--max-backoff-limit", flags.maxBackoffLimit, LINT_DEFAULTS.maxBackoffLimit),
+  };
+}
 
 /** Under --strict: any warning is an input error (exit 2), listing every one. */
 export function verifyNoWarnings(warnings: readonly string[]): void {
@@ -9,4 +39,53 @@ export function verifyNoWarnings(warnings: readonly string[]): void {
     `--strict makes ${warnings.length === 1 ? "this warning an error" : `these ${warnings.length} warnings errors`}; fix ${warnings.length === 1 ? "it" : "them"}, or drop --strict:`,
     { details: warnings.map((w) => `- ${w}`) },
   );
+}
+
+/** Collects the rules' findings over a group's Jobs, one at a time, and words them once all are seen. */
+export class Linter {
+  private jobs = 0;
+  private pods = 0;
+  private maxPods = 0;
+  /** Each distinct finding, the first few Jobs it applies to and how many. */
+  private readonly found = new Map<string, { finding: Finding; largeGroupOnly: boolean; names: string[]; count: number }>();
+
+  constructor(private readonly options: LintOptions = LINT_DEFAULTS) {}
+
+  add(job: JobObject): void {
+    this.jobs++;
+    const pods = podsAtOnce(job);
+    this.pods += pods;
+    this.maxPods = Math.max(this.maxPods, pods);
+    for (const rule of JOB_RULES) {
+      for (const finding of rule.check(job, this.options)) {
+        const key = `${finding.rule}\u0000${finding.field}\u0000${finding.why}`;
+        let entry = this.found.get(key);
+        if (!entry) this.found.set(key, (entry = { finding, largeGroupOnly: rule.largeGroupOnly === true, names: [], count: 0 }));
+        entry.count++;
+        if (entry.names.length < 3) entry.names.push(job.metadata.name ?? "(unnamed)");
+      }
+    }
+  }
+
+  /** One warning per finding: the Jobs, the field, why, and the fix. */
+  warnings(): string[] {
+    const out: string[] = [];
+    for (const { finding, largeGroupOnly, names, count } of this.found.values()) {
+      if (largeGroupOnly && this.jobs < this.options.largeGroup) continue;
+      out.push(word(finding, this.who(names, count)));
+    }
+    const herd = HERD_RULE.check(this.jobs, this.pods, this.maxPods, this.options);
+    if (herd) out.push(word(herd, `all ${this.jobs} Jobs`));
+    return out;
+  }
+
+  private who(names: string[], count: number): string {
+    if (count === this.jobs && count > 1) return `all ${count} Jobs`;
+    if (count === 1) return `Job ${names[0]}`;
+    return `Jobs ${names.join(", ")}${count > names.length ? ` and ${count - names.length} more` : ""}`;
+  }
+}
+
+function word(f: Finding, who: string): string {
+  return `${who}: ${f.field} ${f.why}. Fix: ${f.fix} [${f.rule}]`;
 }

@@ -4,6 +4,7 @@
  * million rows never sit in memory at once.
  */
 import { InputError } from "../errors";
+import { type Linter, verifyNoWarnings } from "../lint/index";
 import type { Row, RowPlan } from "../params/types";
 import type { CompiledTemplate, MarkedRendering } from "../render/template";
 import { isRiskyOutput, valuesOnLine, verifyValuesAreData } from "./guard";
@@ -23,6 +24,8 @@ export interface ExpandInput {
   onWarning?: (message: string) => void;
   /** false: parse every row in full, never from its template's shape (the reference the shape is tested against). */
   shapes?: boolean;
+  /** The Job pitfall checks (src/lint): every Job is given to the linter, its warnings reported at the end (under `strict`, thrown). */
+  checks?: { linter: Linter; strict: boolean };
   /** The hash names are kept by (see NameSet); tests give one that collides, to reach the exact check. */
   nameHash?: (name: string) => number;
 }
@@ -247,6 +250,7 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
       }
       checkParamsFit(job, params, () => `${where} (${docLabel()})`);
       finishJob(job, group, name, String(index), params);
+      input.checks?.linter.add(job);
       jobs.push(job);
     });
     const yaml = fromShape ? yamlFromShape(fromShape.shape, fromShape.filled, jobs, group, index, params) : undefined;
@@ -259,6 +263,11 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
         "Use the ones that vary in the template, or give no parameters to render it once",
       { where },
     );
+  }
+  if (input.checks) {
+    const warnings = input.checks.linter.warnings();
+    if (input.checks.strict) verifyNoWarnings(warnings);
+    for (const w of warnings) onWarning?.(w);
   }
 }
 

@@ -1,9 +1,9 @@
 /**
- * Templates users bring, run as a user types it: the docs' sed-style job-tmpl.yaml, and
- * what is never silently ignored.
+ * Templates users bring, run as a user types it: the docs' sed-style job-tmpl.yaml, what
+ * is never silently ignored, and the Job pitfall warnings of lint, expand and apply.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadAll } from "js-yaml";
@@ -120,5 +120,54 @@ describe("nothing silently ignored", () => {
     const run = jobx(["expand", file("t.yaml", text)]);
     expectInputError(run, message);
     expect(run.stderr).not.toMatch(/TypeError|Cannot read|undefined \(reading/);
+  });
+});
+
+describe("jobx lint, and the same warnings from expand and apply", () => {
+  const pitfalls = ["[no-deadline]", "[no-ttl]", "[no-requests]", "[no-memory-limit]"];
+
+  it("lint names the Jobs, the field, why and the fix, and exits 0", () => {
+    const run = jobx(["lint", DOCS_TEMPLATE, "--items", "apple,banana,cherry"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe("");
+    for (const p of pitfalls) expect(run.stderr).toContain(p);
+    expect(run.stderr).toContain("jobx: warning: all 3 Jobs: spec.activeDeadlineSeconds is not set, so one hung pod holds the Job short of its completions forever. Fix: ");
+    expect(run.stderr).toContain("jobx: 3 Jobs checked: 5 warnings"); // the four pitfalls, and the note that it was read in sed form
+  });
+
+  it("a careful template (the built-in ones) gets none", () => {
+    for (const args of [["job", "--items", "a,b,c"], ["batch-work", "--params", file("in.csv", "input\ns3://a\ns3://b\n")]]) {
+      const run = jobx(["lint", ...args]);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).not.toContain("jobx: warning:");
+    }
+  });
+
+  it("expand prints the same warnings on stderr, after its output", () => {
+    const run = jobx(["expand", DOCS_TEMPLATE, "--items", "apple,banana,cherry", "-q"]);
+    expect(run.status, run.stderr).toBe(0);
+    for (const p of pitfalls) expect(run.stderr).toContain(p);
+  });
+
+  it.each([
+    ["lint", ["lint"]],
+    ["expand", ["expand"]],
+    ["expand -o json", ["expand", "-o", "json"]],
+    ["apply", ["apply", "--dry-run=client"]],
+  ])("--strict makes them errors: %s exits 2 with nothing on stdout", (_name, command) => {
+    expectInputError(jobx([...command, DOCS_TEMPLATE, "--items", "apple,banana", "--strict"]), "--strict makes these 4 warnings errors", "all 2 Jobs: spec.ttlSecondsAfterFinished");
+  });
+
+  it("--strict --out-dir writes no file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "jobx-strict-"));
+    expectInputError(jobx(["expand", DOCS_TEMPLATE, "--items", "a", "--strict", "--out-dir", join(dir, "jobs")]), "--strict");
+    expect(existsSync(join(dir, "jobs")) ? readdirSync(join(dir, "jobs")) : []).toEqual([]);
+  });
+
+  it("thresholds are flags", () => {
+    const herd = ["lint", "job", "--range", "item=1..60"];
+    expect(jobx(herd).stderr).toContain("[herd]");
+    expect(jobx([...herd, "--max-parallelism", "60"]).stderr).not.toContain("[herd]");
+    expectInputError(jobx([...herd, "--max-parallelism", "lots"]), "--max-parallelism must be a whole number");
   });
 });
