@@ -889,6 +889,7 @@ export const JOBX_ONLY_FILTERS = ["quote", "toyaml", "b64encode", "b64decode", "
 
 /** A value as plain JavaScript data for the jobx filters written against it (tojson, quote, toyaml). */
 export function toPlain(value: unknown, keepFloats = false): unknown {
+  if (typeof value === "string") return value;
   const v = plain(value);
   if (v instanceof PyFloat) return keepFloats ? v : v.v;
   if (v instanceof Undefined) throw undefinedError(v);

@@ -558,11 +558,15 @@ function compileExpr(node: Expr): Ev {
       const fn = filterFunction(node.name, node);
       const args = compileArgs(node);
       const name = node.name;
-      return guarded(node, (scope) => {
-        const value = input(scope);
-        const { positional, keywords } = args(scope);
-        return applyFilter(name, fn, value, positional, keywords, scope);
-      });
+      return (scope) => {
+        try {
+          const value = input(scope);
+          const { positional, keywords } = args(scope);
+          return applyFilter(name, fn, value, positional, keywords, scope);
+        } catch (err) {
+          throw located(err, node);
+        }
+      };
     }
     case "test": {
       const input = compileExpr(node.node);

@@ -72,6 +72,7 @@ export function tojson(value: unknown, ...args: unknown[]): string {
 
 /** `tojson` with its one argument, `indent` (None, a number or a string). */
 export function tojsonText(value: unknown, indent: unknown): string {
+  if (typeof value === "string" && (indent === null || indent === undefined)) return pyJsonString(value);
   const step = typeof indent === "number" ? " ".repeat(indent) : typeof indent === "string" ? indent : undefined;
   const walk = (v: unknown, depth: number): string => {
     if (v === null || v === undefined) return "null";
