@@ -41,29 +41,65 @@ export function verifyNoWarnings(warnings: readonly string[]): void {
   );
 }
 
+interface FoundEntry {
+  finding: Finding;
+  largeGroupOnly: boolean;
+  names: string[];
+  count: number;
+}
+
+/**
+ * Every field the rules read (rules.ts), in one string: Jobs with the same signature get
+ * the same findings. A rule that reads a new field must add it here (a test checks).
+ */
+export function lintSignature(job: JobObject): string {
+  const spec = job.spec;
+  const pod = spec.template.spec;
+  let s = `${spec.activeDeadlineSeconds ?? "-"}|${spec.ttlSecondsAfterFinished ?? "-"}|${spec.parallelism ?? "-"}|${spec.completions ?? "-"}|${spec.backoffLimit ?? "-"}|${pod.restartPolicy ?? "-"}`;
+  for (const c of pod.containers as { name?: string; image?: string; imagePullPolicy?: string; resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }[]) {
+    if (c === null || typeof c !== "object") continue;
+    const r = c.resources;
+    s += `|${c.name}\u0000${c.image}\u0000${c.imagePullPolicy}\u0000${r?.requests?.cpu ?? "-"}\u0000${r?.requests?.memory ?? "-"}\u0000${r?.limits?.memory ?? "-"}`;
+  }
+  return s;
+}
+
 /** Collects the rules' findings over a group's Jobs, one at a time, and words them once all are seen. */
 export class Linter {
   private jobs = 0;
   private pods = 0;
   private maxPods = 0;
   /** Each distinct finding, the first few Jobs it applies to and how many. */
-  private readonly found = new Map<string, { finding: Finding; largeGroupOnly: boolean; names: string[]; count: number }>();
+  private readonly found = new Map<string, FoundEntry>();
 
   constructor(private readonly options: LintOptions = LINT_DEFAULTS) {}
+
+  /** The findings of Jobs alike in every field the rules read: most Jobs of a group share one entry. */
+  private readonly bySignature = new Map<string, FoundEntry[]>();
 
   add(job: JobObject): void {
     this.jobs++;
     const pods = podsAtOnce(job);
     this.pods += pods;
     this.maxPods = Math.max(this.maxPods, pods);
-    for (const rule of JOB_RULES) {
-      for (const finding of rule.check(job, this.options)) {
-        const key = `${finding.rule}\u0000${finding.field}\u0000${finding.why}`;
-        let entry = this.found.get(key);
-        if (!entry) this.found.set(key, (entry = { finding, largeGroupOnly: rule.largeGroupOnly === true, names: [], count: 0 }));
-        entry.count++;
-        if (entry.names.length < 3) entry.names.push(job.metadata.name ?? "(unnamed)");
+    const signature = lintSignature(job);
+    let entries = this.bySignature.get(signature);
+    if (!entries) {
+      entries = [];
+      for (const rule of JOB_RULES) {
+        for (const finding of rule.check(job, this.options)) {
+          const key = `${finding.rule}\u0000${finding.field}\u0000${finding.why}`;
+          let entry = this.found.get(key);
+          if (!entry) this.found.set(key, (entry = { finding, largeGroupOnly: rule.largeGroupOnly === true, names: [], count: 0 }));
+          entries.push(entry);
+        }
       }
+      // Bounded: a group whose Jobs all differ (an image per row) would keep one entry a Job.
+      if (this.bySignature.size < 1024) this.bySignature.set(signature, entries);
+    }
+    for (const entry of entries) {
+      entry.count++;
+      if (entry.names.length < 3) entry.names.push(job.metadata.name ?? "(unnamed)");
     }
   }
 

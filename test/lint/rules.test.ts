@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { LINT_DEFAULTS, Linter, verifyNoWarnings } from "../../src/lint/index";
+import { LINT_DEFAULTS, Linter, lintSignature, verifyNoWarnings } from "../../src/lint/index";
 import { isFloatingImage, JOB_RULES } from "../../src/lint/rules";
 import type { JobObject } from "../../src/manifest/job";
 import { InputError } from "../../src/errors";
@@ -103,6 +103,18 @@ describe("the Job pitfall rules", () => {
     const one = new Linter();
     one.add(jobs(careful({ ttl: undefined }), 1)[0] as JobObject);
     expect(one.warnings()[0]).toMatch(/^Job work-i0: /);
+  });
+
+  it("Jobs with the same signature get the same findings (the linter's cache is sound)", () => {
+    const variants = [
+      {}, { deadline: undefined }, { ttl: undefined }, { completions: undefined }, { restart: "      restartPolicy: OnFailure" },
+      { parallelism: "  parallelism: 80" }, { backoff: undefined }, { backoff: "  backoffLimit: 9" }, { image: "        image: busybox" },
+      { pull: undefined }, { pull: "        imagePullPolicy: Always" }, { requests: undefined }, { requests: "          requests: {cpu: 1}" }, { limits: undefined },
+    ].flatMap((v) => [careful(v), careful({ ...v, image: "        image: busybox:latest", pull: undefined })]);
+    const all = variants.map((t) => jobs(t, 1)[0] as JobObject);
+    const findings = (job: JobObject) => JOB_RULES.flatMap((r) => r.check(job, LINT_DEFAULTS));
+    for (const a of all) for (const b of all) if (lintSignature(a) === lintSignature(b)) expect(findings(a)).toEqual(findings(b));
+    expect(new Set(all.map(lintSignature)).size).toBeGreaterThan(20);
   });
 
   it("every rule has a README line", () => {
