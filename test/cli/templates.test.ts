@@ -158,6 +158,12 @@ describe("jobx lint, and the same warnings from expand and apply", () => {
     expectInputError(jobx([...command, DOCS_TEMPLATE, "--items", "apple,banana", "--strict"]), "--strict makes these 4 warnings errors", "all 2 Jobs: spec.ttlSecondsAfterFinished");
   });
 
+  it("apply --strict stops before it runs kubectl at all", () => {
+    const run = jobx(["apply", DOCS_TEMPLATE, "--items", "a", "--strict"], { env: { JOBX_KUBECTL: "/nonexistent/kubectl" } });
+    expectInputError(run, "--strict makes these 4 warnings errors");
+    expect(run.stderr).not.toContain("kubectl");
+  });
+
   it("--strict --out-dir writes no file", () => {
     const dir = mkdtempSync(join(tmpdir(), "jobx-strict-"));
     expectInputError(jobx(["expand", DOCS_TEMPLATE, "--items", "a", "--strict", "--out-dir", join(dir, "jobs")]), "--strict");
