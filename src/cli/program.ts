@@ -1,7 +1,7 @@
 /**
  * The jobx command line: commander's definitions of every command and flag, and their
  * help. Each action loads one command module on demand (so `jobx --version` does not
- * load nunjucks or kubernetes-models) and hands it its flags and, for cluster commands,
+ * load the template engine or kubernetes-models) and hands it its flags and, for cluster commands,
  * the context main.ts makes (kubectl, signals, environment).
  */
 import { Command, Option } from "commander";
@@ -28,7 +28,7 @@ as a map) and 'jobx' (group, count, template)):
   Order: files (in the order given), then the inline lists (items, params, ranges);
   the first varies slowest, as nested for-loops. Commas in values: escape as '\\,'.
 
-Filters for Kubernetes YAML, besides nunjucks' own:
+Filters for Kubernetes YAML, besides Jinja2's own:
   tojson  quote  toyaml  indent(width, first, blank)  b64encode  b64decode  dnslabel(max)  unique
   Quote every parameter that may hold YAML syntax: {{ cmd | tojson }}.
 
@@ -76,6 +76,15 @@ function withParamOptions(command: Command): Command {
     .option("--group <name>", "the group name (a DNS-1123 label); default: template name plus a hash of template and parameters");
 }
 
+/** The checks expand, apply and lint run on the template and the expanded Jobs (src/lint), and --strict. */
+function withCheckOptions(command: Command): Command {
+  return command
+    .option("--strict", "make warnings errors (exit 2, nothing written): parameters the template never reads, and the Job pitfalls jobx lint reports", false)
+    .option("--max-parallelism <n>", "a Job's parallelism, or the group's pods at once, above N is warned about as a thundering herd", "50")
+    .option("--large-group <n>", "groups of N Jobs or more are large: a high backoffLimit or a floating image tag is warned about", "20")
+    .option("--max-backoff-limit <n>", "the highest backoffLimit not warned about on a large group", "3");
+}
+
 const REPORT_OPTION = [
   "--report <kind=file>",
   "write a report when done: junit=FILE (CI test results), json=FILE, html=FILE (timeline and table); repeatable",
@@ -111,7 +120,7 @@ export function buildProgram(context: () => CommandContext): Command {
     .option("--context <name>", "kubeconfig context, passed to kubectl")
     .option("-n, --namespace <ns>", "namespace, passed to kubectl");
 
-  withParamOptions(
+  withCheckOptions(withParamOptions(
     program
       .command("expand")
       .summary("render a template over parameter sets into checked, group-labelled Job manifests")
@@ -120,7 +129,7 @@ export function buildProgram(context: () => CommandContext): Command {
           "document is a valid batch/v1 Job, give each a unique valid name and the group's labels, and print them.",
       )
       .argument("[template]", "template file path, or a built-in template name", "job"),
-  )
+  ))
     .addOption(new Option("-o, --output <format>", "output format").choices(["yaml", "json"]).default("yaml"))
     .option("--out-dir <dir>", "write one file per Job into DIR (created if needed) and print the paths")
     .option("--pack", "print what apply --pack submits: the packed Indexed Job(s) and the ConfigMaps of their rows", false)
@@ -134,8 +143,24 @@ export function buildProgram(context: () => CommandContext): Command {
       await runExpand(template, command.optsWithGlobals());
     });
 
-  withWaitOptions(
+  withCheckOptions(
     withParamOptions(
+      program
+        .command("lint")
+        .summary("expand a template and warn about the known Job pitfalls (no deadline, no TTL, retries, the thundering herd, …)")
+        .description("Expand TEMPLATE as 'jobx expand' does and check the Jobs for the pitfalls listed in the README; expand and apply print the same warnings.")
+        .argument("[template]", "template file path, or a built-in template name", "job"),
+    ),
+  )
+    .option("-q, --quiet", "no summary line on stderr", false)
+    .addHelpText("after", `\n${exitCodeHelp([EXIT.OK, EXIT.USAGE])}\n  Warnings are printed on stderr; under --strict a warning is an error (exit ${EXIT.USAGE}).`)
+    .action(async (template: string, _options, command: Command) => {
+      const { runLint } = await import("../commands/lint");
+      await runLint(template, command.optsWithGlobals());
+    });
+
+  withWaitOptions(
+    withCheckOptions(withParamOptions(
       program
         .command("apply")
         .summary("expand and submit the Jobs as one group; optionally wait, report and clean up")
@@ -144,7 +169,7 @@ export function buildProgram(context: () => CommandContext): Command {
             "submit every Job, owned by the record, in batches. Re-running is safe: unchanged Jobs are left alone.",
         )
         .argument("[template]", "template file path, or a built-in template name", "job"),
-    ),
+    )),
     APPLY_OUTPUT(),
   )
     .option("--pack", "run the group as one Indexed Job (or as few as the API allows): a pod per row, every row still an item of its own", false)

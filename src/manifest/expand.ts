@@ -4,8 +4,9 @@
  * million rows never sit in memory at once.
  */
 import { InputError } from "../errors";
+import { type Linter, verifyNoWarnings } from "../lint/index";
 import type { Row, RowPlan } from "../params/types";
-import type { CompiledTemplate } from "../render/template";
+import type { CompiledTemplate, MarkedRendering } from "../render/template";
 import { isRiskyOutput, valuesOnLine, verifyValuesAreData } from "./guard";
 import { unmark } from "./placeholders";
 import { type JobObject, indexedCompletions, jobProblems, nameProblem } from "./job";
@@ -25,6 +26,8 @@ export interface ExpandInput {
   onWarning?: (message: string) => void;
   /** false: parse every row in full, never from its template's shape (the reference the shape is tested against). */
   shapes?: boolean;
+  /** The Job pitfall checks (src/lint): every Job is given to the linter, its warnings reported at the end (under `strict`, thrown). */
+  checks?: { linter: Linter; strict: boolean };
   /** The hash names are kept by (see NameSet); tests give one that collides, to reach the exact check. */
   nameHash?: (name: string) => number;
 }
@@ -187,8 +190,15 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
   // Names whose hash matched another's but which differ: kept exactly (rare).
   const distinct = new Map<string, number>();
   let derivedCount = 0;
+  // Whether every row so far rendered what the first did: then the parameters change nothing.
+  let first: MarkedRendering | undefined;
+  let allSame = !input.plan.empty;
+  let rows = 0;
   for (const { index, row, label: labelOf, context } of rowContexts(input)) {
     const rendering = input.template.renderMarked(context, labelOf);
+    rows++;
+    if (first === undefined) first = rendering;
+    else if (allSame) allSame = sameRendering(first, rendering);
     // Plain rows are built from their template's shape; others are parsed in full and guarded.
     const plain = rendering.values.every((v, n) => rendering.safe[n] || !isRiskyOutput(v));
     const fromShape = plain && input.shapes !== false ? documentsFromShape(rendering) : undefined;
@@ -242,10 +252,27 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
       }
       checkParamsFit(job, params, () => `${where} (${docLabel()})`);
       finishJob(job, group, name, String(index), params);
+      input.checks?.linter.add(job);
       jobs.push(job);
     });
     const yaml = fromShape ? yamlFromShape(fromShape.shape, fromShape.filled, jobs, group, index, params) : undefined;
     yield { index, row, jobs, yaml };
   }
   if (derivedCount > 3) onWarning?.(`…and ${derivedCount - 3} more names were derived the same way`);
+  if (allSame && rows > 1) {
+    throw new InputError(
+      `all ${rows} rows rendered the same Job: the parameters (${input.plan.keys.join(", ")}) change nothing in the template's output. ` +
+        "Use the ones that vary in the template, or give no parameters to render it once",
+      { where },
+    );
+  }
+  if (input.checks) {
+    const warnings = input.checks.linter.warnings();
+    if (input.checks.strict) verifyNoWarnings(warnings);
+    for (const w of warnings) onWarning?.(w);
+  }
+}
+
+function sameRendering(a: MarkedRendering, b: MarkedRendering): boolean {
+  return a.marked === b.marked && a.values.length === b.values.length && a.values.every((v, i) => v === b.values[i]);
 }

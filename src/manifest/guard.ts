@@ -21,7 +21,7 @@
  * traced: they are the safe way to write a value.
  */
 import { InputError } from "../errors";
-import { MARK_CLOSE, MARK_OPEN } from "../render/nunjucks-compat";
+import { MARK_CLOSE, MARK_OPEN } from "../render/marks";
 import { PLACEHOLDER, TOKEN, token, unmark } from "./placeholders";
 import type { MarkedRendering } from "../render/template";
 import { type PlainReading, describeReading, excerpt, plainReading } from "./yaml";

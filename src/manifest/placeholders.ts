@@ -1,9 +1,9 @@
 /**
  * How a traced rendering is read back: placeholders \uE000n\uE001 mark where the n-th
- * `{{ … }}` result was written (see src/render/nunjucks-compat.ts), and tokens
+ * `{{ … }}` result was written (see renderMarked in src/render/template.ts), and tokens
  * `jobx<n>tok` stand for them in a skeleton — plain YAML scalars that no value resembles.
  */
-import { MARK_CLOSE, MARK_OPEN } from "../render/nunjucks-compat";
+import { MARK_CLOSE, MARK_OPEN } from "../render/marks";
 import type { MarkedRendering } from "../render/template";
 
 export const PLACEHOLDER = new RegExp(`${MARK_OPEN}(\\d+)${MARK_CLOSE}`, "g");

@@ -1,7 +1,7 @@
 /**
  * Building many rows of one template without parsing each.
  *
- * Every `{{ … }}` result is traced during the render (see src/render/nunjucks-compat.ts).
+ * Every `{{ … }}` result is traced during the render (see renderMarked in src/render/template.ts).
  * With each one replaced by a token — `jobx0tok` for a value written bare, `"jobx0tok"`
  * for a simple double-quoted string from tojson/quote — most rows of a template give the
  * same text, the skeleton. It is parsed once into a *shape*: the documents, with every

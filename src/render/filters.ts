@@ -1,12 +1,16 @@
 /**
- * jobx's template filters: what Kubernetes manifests need and nunjucks lacks or gets
- * wrong next to Jinja2. Each is a plain function so it can be tested on its own.
+ * jobx's filters for Kubernetes manifests (quote, toyaml, b64encode, b64decode,
+ * dnslabel) and the Jinja2 filters whose output jobx depends on (tojson, indent),
+ * as plain functions of plain JavaScript data, so each can be tested on its own. The
+ * template engine binds their arguments (src/render/builtins.ts).
  */
 import { dump } from "js-yaml";
 import { toDnsLabel } from "../text/dns";
 import { yamlDoubleQuoted } from "../text/yaml-string";
+import { floatRepr } from "./pyformat";
+import { PyFloat } from "./values";
 
-/** nunjucks passes keyword arguments as a trailing object marked `__keywords`. */
+/** Keyword arguments, given to these functions as a trailing object marked `__keywords`. */
 type Kwargs = Record<string, unknown> & { __keywords: true };
 
 function isKwargs(value: unknown): value is Kwargs {
@@ -40,14 +44,20 @@ const JSON_ESCAPES: Record<string, string> = {
   "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027",
 };
 
+const JSON_ESCAPED = /["\\\n\r\t\b\f<>&']|[^ -~]/;
+const JSON_ESCAPED_ALL = /["\\\n\r\t\b\f<>&']|[^ -~]/g;
+
 function pyJsonString(s: string): string {
-  return `"${s.replace(/["\\\n\r\t\b\f<>&']|[^ -~]/g, (c) => JSON_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
+  // Most values need no escape: testing first is cheaper than a replace with a callback.
+  if (!JSON_ESCAPED.test(s)) return `"${s}"`;
+  return `"${s.replace(JSON_ESCAPED_ALL, (c) => JSON_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
 }
 
-function pyJsonNumber(n: number): string {
+/** Python's json number: an int as digits, a float as repr() writes it (1.0, 1e+16), NaN and Infinity as json.dumps writes them. */
+function pyJsonNumber(n: number, isFloat: boolean): string {
   if (Number.isNaN(n)) return "NaN";
   if (!Number.isFinite(n)) return n > 0 ? "Infinity" : "-Infinity";
-  return String(n);
+  return isFloat || !Number.isInteger(n) ? floatRepr(n) : String(n);
 }
 
 /**
@@ -57,12 +67,18 @@ function pyJsonNumber(n: number): string {
  * flow scalar or collection under YAML 1.1 and 1.2 alike (all non-ASCII is escaped).
  */
 export function tojson(value: unknown, ...args: unknown[]): string {
-  const { indent } = bindArgs(["indent"], args);
+  return tojsonText(value, bindArgs(["indent"], args).indent);
+}
+
+/** `tojson` with its one argument, `indent` (None, a number or a string). */
+export function tojsonText(value: unknown, indent: unknown): string {
+  if (typeof value === "string" && (indent === null || indent === undefined)) return pyJsonString(value);
   const step = typeof indent === "number" ? " ".repeat(indent) : typeof indent === "string" ? indent : undefined;
   const walk = (v: unknown, depth: number): string => {
     if (v === null || v === undefined) return "null";
     if (typeof v === "string") return pyJsonString(v);
-    if (typeof v === "number") return pyJsonNumber(v);
+    if (typeof v === "number") return pyJsonNumber(v, false);
+    if (v instanceof PyFloat) return pyJsonNumber(v.v, true);
     if (typeof v === "bigint") return v.toString();
     if (typeof v === "boolean") return v ? "true" : "false";
     if (v instanceof Date) return pyJsonString(v.toISOString());
@@ -96,13 +112,39 @@ export function quote(value: unknown): string {
   return yamlDoubleQuoted(value === undefined || value === null ? "" : String(value));
 }
 
+// A multi-line string js-yaml would write as a block scalar that depends on where it is
+// placed: one with an indentation indicator (`|2-`, for text that starts with a space),
+// which counts from the parent's indentation, or with a final line break (`|`, `|+`),
+// which the final newline toyaml drops (or the end of the template) would cut.
+const PLACEMENT_DEPENDENT = /^\n* |\n$/;
+
 /**
  * `toyaml`: the value as block YAML, without a trailing newline (as Helm's toYaml), to be
  * placed with `indent`. js-yaml quotes strings that YAML 1.1 would read as booleans,
  * numbers or null (`on`, `0777`, `~`), so the result reads the same under 1.1 and 1.2.
+ * Multi-line strings whose block form depends on its placement are double-quoted
+ * instead, so `toyaml | indent(N)` keeps every string exact wherever it stands.
  */
 export function toyaml(value: unknown): string {
-  return dump(value, { lineWidth: -1, noRefs: true }).replace(/\n$/, "");
+  const quoted: string[] = [];
+  // A placeholder no string of the value contains.
+  let stamp = "jobxq";
+  const all = JSON.stringify(value) ?? "";
+  while (all.includes(stamp)) stamp += "x";
+  const swap = (s: string): string => (s.includes("\n") && PLACEMENT_DEPENDENT.test(s) ? `${stamp}${quoted.push(s) - 1}q` : s);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return swap(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [swap(k), walk(x)]));
+    return v;
+  };
+  let text = dump(walk(value), { lineWidth: -1, noRefs: true }).replace(/\n$/, "");
+  if (quoted.length > 0) {
+    const tokens = new RegExp(`${stamp}(\\d+)q`, "g");
+    if ((text.match(tokens) ?? []).length !== quoted.length) throw new Error("toyaml: a string of the value looks like jobx's own placeholder");
+    text = text.replace(tokens, (_, n: string) => yamlDoubleQuoted(quoted[Number(n)] as string));
+  }
+  return text;
 }
 
 // Python's str.splitlines() boundaries, which Jinja2's indent uses.
@@ -110,14 +152,11 @@ export function toyaml(value: unknown): string {
 const PY_LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
 
 /**
- * Jinja2 3.x `indent(width=4, first=False, blank=False)`: indents every line but the first
- * (unless `first`), leaves blank lines alone (unless `blank`); `width` may be a string.
- * nunjucks' own indent ignores keyword arguments and indents blank lines.
+ * Jinja2 3.x `indent`: indents every line but the first (unless `first`), leaves blank
+ * lines alone (unless `blank`); line breaks are Python's splitlines() ones, written "\n".
  */
-export function indent(value: unknown, ...args: unknown[]): string {
-  const { width = 4, first = false, blank = false } = bindArgs(["width", "first", "blank"], args);
-  const pad = typeof width === "string" ? width : " ".repeat(Number(width));
-  const lines = `${value === undefined || value === null ? "" : String(value)}\n`.split(PY_LINE_BREAK);
+export function indentText(text: string, pad: string, first: boolean, blank: boolean): string {
+  const lines = `${text}\n`.split(PY_LINE_BREAK);
   lines.pop(); // splitlines() drops the empty piece after the final break
   let out: string;
   if (blank) {
@@ -126,6 +165,13 @@ export function indent(value: unknown, ...args: unknown[]): string {
     out = [lines[0] ?? "", ...lines.slice(1).map((line) => (line ? pad + line : line))].join("\n");
   }
   return first ? pad + out : out;
+}
+
+/** `indent(width=4, first=False, blank=False)` on a value; `width` may be a string. */
+export function indent(value: unknown, ...args: unknown[]): string {
+  const { width = 4, first = false, blank = false } = bindArgs(["width", "first", "blank"], args);
+  const pad = typeof width === "string" ? width : " ".repeat(Number(width));
+  return indentText(value === undefined || value === null ? "" : String(value), pad, Boolean(first), Boolean(blank));
 }
 
 /** `b64encode`: UTF-8 bytes as base64, for Secret data and the like. */
@@ -148,37 +194,3 @@ export function dnslabel(value: unknown, ...args: unknown[]): string {
   const { max = 63 } = bindArgs(["max"], args);
   return toDnsLabel(value === undefined || value === null ? "" : String(value), Number(max));
 }
-
-/**
- * Jinja2's `truncate(length=255, killwords=False, end="...", leeway=5)`: text within
- * `leeway` of the length is left whole (nunjucks' truncate has no leeway).
- */
-export function truncate(value: unknown, ...args: unknown[]): string {
-  const { length = 255, killwords = false, end = "...", leeway = 5 } = bindArgs(["length", "killwords", "end", "leeway"], args);
-  const s = String(value ?? "");
-  const max = Number(length);
-  const tail = String(end);
-  if (s.length <= max + Number(leeway)) return s;
-  if (killwords) return s.slice(0, max - tail.length) + tail;
-  const cut = s.slice(0, max - tail.length);
-  const space = cut.lastIndexOf(" ");
-  return (space >= 0 ? cut.slice(0, space) : cut) + tail;
-}
-
-/** Jinja2's `unique`: first occurrences, in order. */
-export function unique(value: unknown): unknown[] {
-  if (!Array.isArray(value)) throw new Error("unique takes a list");
-  return [...new Set(value)];
-}
-
-export const JOBX_FILTERS: Record<string, (value: unknown, ...args: unknown[]) => unknown> = {
-  tojson,
-  quote,
-  toyaml,
-  indent,
-  b64encode,
-  b64decode,
-  dnslabel,
-  unique,
-  truncate,
-};

@@ -1,22 +1,20 @@
 /**
- * Compiling and rendering a jobx template: nunjucks set up like Jinja2 (no autoescape,
- * Jinja2 literals and methods, trailing commas), jobx's filters, and errors that name the
- * template file, the line, and the row being rendered.
+ * Compiling and rendering a jobx template: Jinja2's language read and rendered as
+ * python3's jinja2 renders it (src/render/lexer.ts, parser.ts, compiler.ts), jobx's
+ * filters, and errors that name the template file, the line, the column and the row.
+ * A template in the docs' sed form (src/render/sed.ts) is read as such when the
+ * parameters it names are given.
  */
-import nunjucks from "nunjucks";
 import { InputError } from "../errors";
-import { JOBX_FILTERS } from "./filters";
 import { terminalSafe } from "../text/show";
-import {
-  patchNunjucks,
-  startRecording,
-  stopRecording,
-  strictFilter,
-  takeUndefinedFilterInput,
-  takeUndefinedOutput,
-  yamlSafeFilter,
-  yamlSafePreservingFilter,
-} from "./nunjucks-compat";
+import { type TemplateReads, templateReads } from "./analysis";
+import type { Stmt } from "./ast";
+import { nearestName } from "./builtins";
+import { Out, compileTemplateBody, type Compiled } from "./compiler";
+import { TemplateRenderError, TemplateSyntaxError } from "./errors";
+import { tokenize } from "./lexer";
+import { parseTemplate } from "./parser";
+import { sedForm } from "./sed";
 
 export interface TemplateSource {
   /** How messages name the template: a path as the user typed it, or `builtin:job`. */
@@ -24,12 +22,12 @@ export interface TemplateSource {
   text: string;
 }
 
-/** A rendering whose `{{ … }}` results are placeholders (see nunjucks-compat). */
+/** A rendering whose `{{ … }}` results are placeholders. */
 export interface MarkedRendering {
   /** The output with placeholders \uE000n\uE001 where `values[n]` was written. */
   marked: string;
   values: string[];
-  /** Whether values[n] came from a filter that writes YAML on purpose (tojson, quote, toyaml). */
+  /** Whether values[n] came from a filter that writes YAML on purpose (tojson, quote, toyaml, and indent of them). */
   safe: boolean[];
 }
 
@@ -42,31 +40,15 @@ export interface CompiledTemplate {
   render(context: Record<string, unknown>, rowDescription: RowDescription): string;
   /** Renders one row, marking every `{{ … }}` result. */
   renderMarked(context: Record<string, unknown>, rowDescription: RowDescription): MarkedRendering;
+  /** What the template reads from its row. */
+  readonly reads: TemplateReads;
+  /** For a template in the docs' sed form: each placeholder and the parameter it stands for. */
+  readonly sed?: ReadonlyMap<string, string>;
 }
 
-/** Filters whose output is YAML syntax written on purpose. */
-const YAML_EMITTING = new Set(["tojson", "quote", "toyaml"]);
-
-let environment: nunjucks.Environment | undefined;
-
-function getEnvironment(): nunjucks.Environment {
-  if (environment) return environment;
-  patchNunjucks();
-  const env = new nunjucks.Environment(null, {
-    autoescape: false,
-    throwOnUndefined: true,
-    trimBlocks: false,
-    lstripBlocks: false,
-  });
-  for (const [name, fn] of Object.entries(JOBX_FILTERS)) env.addFilter(name, fn);
-  // nunjucks' Environment keeps its filters in a plain object; wrap its built-ins and ours alike.
-  const filters = (env as unknown as { filters: Record<string, (...args: never[]) => unknown> }).filters;
-  for (const [name, fn] of Object.entries(filters)) {
-    const strict = strictFilter(name, fn);
-    filters[name] = YAML_EMITTING.has(name) ? yamlSafeFilter(strict) : name === "indent" ? yamlSafePreservingFilter(strict) : strict;
-  }
-  environment = env;
-  return env;
+export interface CompileOptions {
+  /** The keys every row has; a template in sed form is read as such only for these. */
+  parameters?: readonly string[];
 }
 
 /**
@@ -77,96 +59,95 @@ export function normaliseTemplateText(text: string): string {
   return text.replace(/\r\n?/g, "\n").replace(/\n$/, "");
 }
 
-// `{% for x in xs if cond %}` is Jinja2's loop filter; nunjucks parses it and renders
-// nothing, silently. Refuse it with the rewrite instead.
-const LOOP_FILTER = /\{%-?\s*for\s+[^%]*?\s+in\s+[^%]*?\s+if\s+[^%]*?-?%\}/;
-
-interface NunjucksError { message: string; lineno?: number; colno?: number }
-
-/** Turns nunjucks' "(name) [Line L, Column C]\n  Error: msg" into its parts. */
-function parseNunjucksError(err: NunjucksError): { line?: number; column?: number; message: string } {
-  const match = /^\((?:.*?)\)(?: \[Line (\d+), Column (\d+)\])?\s*\n?\s*([\s\S]*)$/.exec(err.message);
-  if (!match) return { line: err.lineno, column: err.colno, message: err.message };
-  const message = (match[3] ?? err.message).replace(/^(Template render error|Error): /, "").trim();
-  return {
-    line: match[1] ? Number(match[1]) : err.lineno,
-    column: match[2] ? Number(match[2]) : err.colno,
-    message,
-  };
-}
-
 function where(name: string, line?: number, column?: number): string {
   return line ? `${name}:${line}${column ? `:${column}` : ""}` : name;
 }
 
-/** The `{{ … }}` expression that starts at (line, column), for undefined-value messages. */
-function expressionAt(text: string, line: number, column: number): string | undefined {
-  const source = text.split("\n")[line - 1];
-  if (source === undefined) return undefined;
-  const start = source.lastIndexOf("{{", Math.max(0, column - 1) + 2);
-  if (start < 0) return undefined;
-  const end = source.indexOf("}}", start);
-  return (end < 0 ? source.slice(start) : source.slice(start, end + 2)).trim();
+/** The `{{ … }}` or `{% … %}` tag around (line, column), for messages. */
+function tagAround(text: string, line: number, column: number): string | undefined {
+  const lines = text.split("\n");
+  if (line < 1 || line > lines.length) return undefined;
+  let offset = column - 1;
+  for (let l = 0; l < line - 1; l++) offset += (lines[l] as string).length + 1;
+  const open = Math.max(text.lastIndexOf("{{", offset + 1), text.lastIndexOf("{%", offset + 1));
+  if (open < 0) return undefined;
+  const close = text.indexOf(text[open + 1] === "{" ? "}}" : "%}", offset);
+  if (close < 0) return undefined;
+  const tag = text.slice(open, close + 2);
+  return tag.includes("\n") ? tag.replace(/\s*\n\s*/g, " ") : tag.trim();
 }
 
-export function compileTemplate(source: TemplateSource): CompiledTemplate {
-  const env = getEnvironment();
-  const text = normaliseTemplateText(source.text);
-  const loopFilter = LOOP_FILTER.exec(text);
-  if (loopFilter) {
-    const line = text.slice(0, loopFilter.index).split("\n").length;
-    throw new InputError(
-      `'${loopFilter[0]}': nunjucks does not support Jinja2's loop filter ('for … if …') and would render nothing. ` +
-        "Put the condition inside the loop: {% for x in xs %}{% if cond %}…{% endif %}{% endfor %}",
-      { where: where(source.name, line) },
-    );
+function syntaxError(name: string, err: TemplateSyntaxError): InputError {
+  return new InputError(`template syntax error: ${err.message}`, { where: where(name, err.line, err.column) });
+}
+
+function compile(source: TemplateSource, text: string, body: Stmt[]): Compiled {
+  try {
+    return compileTemplateBody(body);
+  } catch (err) {
+    if (err instanceof TemplateSyntaxError) throw syntaxError(source.name, err);
+    throw err;
   }
+}
+
+export function compileTemplate(source: TemplateSource, options: CompileOptions = {}): CompiledTemplate {
+  const text = normaliseTemplateText(source.text);
   if (/[\uE000\uE001]/.test(text)) {
     throw new InputError("the template contains the private-use characters U+E000 or U+E001, which jobx uses to trace values; remove them", { where: source.name });
   }
-  let template: nunjucks.Template;
-  try {
-    template = new nunjucks.Template(text, env, source.name, true);
-  } catch (err) {
-    const parsed = parseNunjucksError(err as NunjucksError);
-    throw new InputError(`template syntax error: ${parsed.message}`, { where: where(source.name, parsed.line, parsed.column) });
-  }
-  const render = (context: Record<string, unknown>, label: RowDescription): string => {
-    takeUndefinedOutput();
-    takeUndefinedFilterInput();
+  const sed = options.parameters ? sedForm(text, options.parameters) : undefined;
+  let body: Stmt[];
+  if (sed) body = sed.body;
+  else {
     try {
-      return template.render(context);
+      body = parseTemplate(tokenize(text));
     } catch (err) {
-      const rowDescription = typeof label === "string" ? label : label();
-      const undefinedAt = takeUndefinedOutput();
-      const parsed = parseNunjucksError(err as NunjucksError);
-      const filterAt = takeUndefinedFilterInput() && parsed.line !== undefined ? { line: parsed.line, column: parsed.column ?? 1 } : undefined;
-      if (undefinedAt || filterAt) {
-        const line = undefinedAt ? undefinedAt.lineno + 1 : (filterAt?.line ?? 1);
-        const column = undefinedAt ? undefinedAt.colno + 1 : (filterAt?.column ?? 1);
-        const expr = expressionAt(text, line, column);
-        throw new InputError(
-          `${expr ?? "a value"} is undefined in ${rowDescription}. ` +
-            "Pass it as a parameter (--param, --set, --params FILE), fix its spelling, or give a fallback: {{ name | default('…') }}",
-          { where: where(source.name, line, column) },
-        );
-      }
-      // A render error can quote a value (an include of a value's name, say).
-      throw new InputError(`${terminalSafe(parsed.message)} (rendering ${rowDescription})`, { where: where(source.name, parsed.line, parsed.column) });
+      if (err instanceof TemplateSyntaxError) throw syntaxError(source.name, err);
+      throw err;
+    }
+  }
+  const compiled = compile(source, text, body);
+  const reads = templateReads(body);
+
+  const fail = (err: unknown, context: Record<string, unknown>, label: RowDescription): never => {
+    if (!(err instanceof TemplateRenderError)) throw err;
+    const rowDescription = typeof label === "string" ? label : label();
+    const at = where(source.name, err.line, err.column);
+    if (err.kind === "undefined") {
+      const tag = err.line !== undefined ? tagAround(text, err.line, err.column ?? 1) : undefined;
+      const near = err.undefinedName ? nearestName(err.undefinedName, [...Object.keys(context), ...reads.names].filter((n) => n !== err.undefinedName)) : undefined;
+      throw new InputError(
+        `${tag ?? "a value"} is undefined in ${rowDescription} (${err.message}${near ? `; did you mean '${near}'?` : ""}). ` +
+          "Pass it as a parameter (--param, --set, --params FILE), fix its spelling, or give a fallback: {{ name | default('…') }}",
+        { where: at },
+      );
+    }
+    // A render error can quote a value: it reaches the terminal escaped.
+    if (err.kind === "refused") throw new InputError(`jobx does not render this: ${terminalSafe(err.message)} (rendering ${rowDescription})`, { where: at });
+    throw new InputError(`${terminalSafe(err.message)} (rendering ${rowDescription})`, { where: at });
+  };
+
+  const run = (context: Record<string, unknown>, label: RowDescription, out: Out): void => {
+    try {
+      compiled.run(context, out);
+    } catch (err) {
+      fail(err, context, label);
     }
   };
+
   return {
     name: source.name,
-    render,
-    renderMarked(context, rowDescription) {
-      startRecording();
-      try {
-        const marked = render(context, rowDescription);
-        const { values, safe } = stopRecording();
-        return { marked, values, safe };
-      } finally {
-        stopRecording();
-      }
+    reads,
+    sed: sed?.substitutions,
+    render(context, label) {
+      const out = new Out(null, null);
+      run(context, label, out);
+      return out.text;
+    },
+    renderMarked(context, label) {
+      const out = new Out([], []);
+      run(context, label, out);
+      return { marked: out.text, values: out.values as string[], safe: out.safe as boolean[] };
     },
   };
 }

@@ -92,7 +92,7 @@ describe("names", () => {
   });
 
   it("derives a name from the group and the row when the template gives none", () => {
-    const jobs = expand(jobTemplate({ name: "" }), [{ item: "apple" }, { item: "pear" }], "grp");
+    const jobs = expand(jobTemplate({ name: "", container: "        args: [{{ item | tojson }}]" }), [{ item: "apple" }, { item: "pear" }], "grp");
     expect(jobs.map((j) => j.metadata.name)).toEqual([expect.stringMatching(/^grp-apple-[0-9a-f]{8}$/), expect.stringMatching(/^grp-pear-[0-9a-f]{8}$/)]);
   });
 

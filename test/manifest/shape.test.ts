@@ -98,7 +98,7 @@ describe("documents built from a template's shape", () => {
   it("write each Job's YAML exactly as the emitter writes the labelled Job", () => {
     const templates = [
       jobTemplate(),
-      jobTemplate({ name: "" }),
+      jobTemplate({ name: "", container: "        args: [{{ item | tojson }}]" }),
       jobTemplate({ name: "{{ item }}-{{ n }}", spec: "  completions: {{ n }}\n  parallelism: {{ n | int | tojson }}" }),
       jobTemplate({ container: '        command: ["sh", "-c", {{ ("echo " ~ item) | tojson }}]\n        args:\n        - x{{ item }}' }),
       `${jobTemplate({ name: "a-{{ item }}" })}\n---\n${jobTemplate({ name: "b-{{ item }}" })}`,

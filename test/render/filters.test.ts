@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { YAML11_SCHEMA, load } from "js-yaml";
-import { b64decode, b64encode, dnslabel, indent, quote, tojson, toyaml, unique } from "../../src/render/filters";
+import { b64decode, b64encode, dnslabel, indent, quote, tojson, toyaml } from "../../src/render/filters";
 
 const kw = (o: Record<string, unknown>) => ({ ...o, __keywords: true });
 
@@ -140,8 +140,3 @@ describe("dnslabel", () => {
   });
 });
 
-describe("unique", () => {
-  it("keeps first occurrences in order", () => {
-    expect(unique([3, 1, 3, 2, 1])).toEqual([3, 1, 2]);
-  });
-});

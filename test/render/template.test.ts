@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileTemplate } from "../../src/render/template";
 import { InputError } from "../../src/errors";
@@ -21,9 +22,9 @@ describe("Jinja2 compatibility", () => {
     ["negative index", "{% set l = [1, 2, 3] %}{{ l[-1] }}", "3"],
     ["slices", "{% set l = [1, 2, 3] %}{{ l[1:] | join(',') }}", "2,3"],
     ["dict.items()", '{% for k, v in {"a": 1}.items() %}{{ k }}={{ v }}{% endfor %}', "a=1"],
-    ["True/False/None", "{{ True }} {{ None is none }}", "true true"],
+    ["True/False/None, printed as Python prints them", "{{ True }} {{ None is none }} {{ none }}", "True True None"],
     ["no HTML escaping", "{{ '<&>' }}", "<&>"],
-    ["null prints empty like None's absence, not an error", "[{{ x }}]", "[]"],
+    ["null is None, not an error", "[{{ x }}]", "[None]"],
     ["default for a missing value", "{{ missing | default('d') }}", "d"],
     ["is defined", "{{ 'y' if missing is defined else 'n' }}", "n"],
   ])("%s", (_name, text, expected) => {
@@ -46,7 +47,7 @@ describe("errors name the template, the line and the row", () => {
 
   it.each([
     ["a jobx filter", "{{ itme | quote }}"],
-    ["a nunjucks filter", "{{ itme | upper }}"],
+    ["a Jinja2 filter", "{{ itme | upper }}"],
     ["a chain of filters", "{{ itme | lower | quote }}"],
   ])("undefined value given to %s", (_name, expr) => {
     const err = errorOf(() => render(`a: 1\nb: ${expr}`, { item: "x" }));
@@ -64,21 +65,46 @@ describe("errors name the template, the line and the row", () => {
     expect(err.message).toMatch(/^bad\.njk:2:\d+: template syntax error: /);
   });
 
-  it("Jinja2's loop filter, which nunjucks would render as nothing", () => {
-    const err = errorOf(() => compileTemplate({ name: "f.njk", text: "a\n{% for x in xs if x %}{{ x }}{% endfor %}" }));
-    expect(err.message).toMatch(/^f\.njk:2: .*for … if/);
-    expect(err.message).toContain("{% if cond %}");
+  it("an unknown filter, before anything renders, with the nearest name", () => {
+    const err = errorOf(() => compileTemplate({ name: "f.njk", text: "a\n{{ x | uper }}" }));
+    expect(err.message).toBe("f.njk:2:8: template syntax error: no filter named 'uper'; did you mean 'upper'?");
   });
 
-  it("an error raised while rendering names the row", () => {
-    const err = errorOf(() => render("{{ 'a' | nosuchfilter }}"));
-    expect(err.message).toContain("nosuchfilter");
-    expect(err.message).toContain("row 0 (item=x)");
+  it("an error raised while rendering names the row and the place", () => {
+    const err = errorOf(() => render("a\n{{ 1 // n }}", { n: 0 }));
+    expect(err.message).toBe("t.yaml.njk:2:6: ZeroDivisionError: integer division or modulo by zero (rendering row 0 (item=x))");
   });
 });
 
 describe("parameter values are never re-evaluated", () => {
   it("prints template syntax inside a value as text", () => {
     expect(render("{{ v }}", { v: "{{ 7*7 }}{% if true %}x{% endif %}" })).toBe("{{ 7*7 }}{% if true %}x{% endif %}");
+  });
+});
+
+describe("whatever the template text, errors are jobx's, with a place", () => {
+  const PIECES = ["{{", "}}", "{%", "%}", "{#", "#}", "{{-", "-%}", " ", "\n", "x", "items", "1", "2.5", "'a'", '"b"', "=", "(", ")", "[", "]", "{", "}", ",", ":", "|", ".", "~", "+", "-", "*", "/", "//", "%", "**", "==", "<", "upper", "default", "join", "tojson", "is", "not", "in", "and", "or", "if", "else", "elif", "endif", "for", "endfor", "set", "endset", "macro", "endmacro", "call", "endcall", "filter", "endfilter", "with", "endwith", "raw", "endraw", "block", "endblock", "loop", "loop.index", "ns.total", "namespace()", "recursive", "caller()", "m()", "none", "true", "range(3)"];
+
+  it("a syntax error is an InputError naming line and column; rendering fails only with InputErrors (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 25 }), (pieces) => {
+        const text = pieces.join("");
+        let template: ReturnType<typeof compileTemplate>;
+        try {
+          template = compileTemplate({ name: "t", text });
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+          expect((err as InputError).message).toMatch(/^t:\d+:\d+: template syntax error: /);
+          return;
+        }
+        try {
+          template.render({ x: "v", items: [1, 2] }, "row 0");
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+          expect((err as InputError).message).toMatch(/^t(:\d+:\d+)?: /);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
