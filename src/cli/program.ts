@@ -254,6 +254,57 @@ export function buildProgram(context: () => CommandContext): Command {
       await runDelete(group, command.optsWithGlobals(), context());
     });
 
+  withWaitOptions(program.command("retry").description("run again the members of GROUP that failed (or those --item names), keeping what succeeded and every earlier attempt").argument("<group>"), WAIT_OUTPUT())
+    .option("--item <item>", "the member to run again: its row index, Job name, or key=value (default: every failed member)")
+    .option("--wait", "wait for the group to finish afterwards (see jobx wait)", false)
+    .addHelpText(
+      "after",
+      `
+A group of one Job per row: each member gets a new Job, a copy of its last one named
+<name>-r<N>. A packed group: its items get a new Indexed Job <group>-retry-<N> whose pods
+run just their rows. The earlier Jobs stay, so status, timeline and the reports show
+every attempt; the record says which Job runs each member now.
+
+${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.USAGE, EXIT.TIMEOUT, EXIT.VANISHED, EXIT.CLUSTER, EXIT.NOT_FOUND, EXIT.SIGINT])}`,
+    )
+    .action(async (group: string, _options, command: Command) => {
+      const { runRetry } = await import("../commands/retry");
+      await runRetry(group, command.optsWithGlobals(), context());
+    });
+
+  program
+    .command("scale")
+    .description("change how many pods a packed GROUP runs at once, while it runs")
+    .argument("<group>")
+    .option("--parallelism <n>", "pods at once, over the whole group (0 pauses it)")
+    .option("-q, --quiet", "say nothing on success", false)
+    .addHelpText("after", `
+Only a packed group (apply --pack) has one parallelism to change; a group of separate Jobs
+is refused, with the way to pack it.
+${CLUSTER_HELP([EXIT.OK, EXIT.FAILED, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND])}`)
+    .action(async (group: string, _options, command: Command) => {
+      const { runScale } = await import("../commands/control");
+      await runScale(group, command.optsWithGlobals(), context());
+    });
+
+  for (const [verb, suspend, what] of [
+    ["suspend", true, "suspend every unfinished Job of GROUP (spec.suspend): its pods stop, and nothing runs until jobx resume"],
+    ["resume", false, "resume every suspended Job of GROUP"],
+  ] as const) {
+    program
+      .command(verb)
+      .description(what)
+      .argument("<group>")
+      .option("-q, --quiet", "say nothing on success", false)
+      .addHelpText("after", `
+Safe to re-run: Jobs already ${suspend ? "suspended" : "running"}, and finished ones, are left as they are.
+${CLUSTER_HELP([EXIT.OK, EXIT.FAILED, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND])}`)
+      .action(async (group: string, _options, command: Command) => {
+        const { runSuspend } = await import("../commands/control");
+        await runSuspend(group, command.optsWithGlobals(), context(), suspend);
+      });
+  }
+
   program
     .command("timeline")
     .description("when each pod of GROUP waited and ran, on one time axis, with figures and hints")

@@ -19,6 +19,15 @@ export interface Member {
   params: Record<string, unknown>;
   /** An item of a packed group: the Job that runs it and its completion index there. */
   packed?: { job: string; at: number };
+  /** A member run again by `jobx retry`: the Job that runs it now (its own name until then). */
+  job?: string;
+  /** The Jobs (and, packed, indexes) that ran it before, oldest first: `jobx retry` keeps them. */
+  history?: { job: string; at?: number }[];
+}
+
+/** The Job a member's state comes from now. */
+export function currentJob(member: Member): string {
+  return member.packed?.job ?? member.job ?? member.name;
 }
 
 /** How a packed group runs: K rows per pod, its Jobs and its rows ConfigMaps. */
@@ -58,14 +67,32 @@ export interface ConfigMapObject {
   binaryData?: Record<string, string>;
 }
 
-type MemberRow = [string, number, Record<string, unknown>] | [string, number, Record<string, unknown>, string, number];
+/**
+ * A member as stored: [name, row, params], then — only when there is something to say —
+ * the Job that runs it now and its index there (packed; null otherwise), then the
+ * earlier [job, index] it ran as. Arrays, not objects: a million of them stay small.
+ */
+type MemberRow = [string, number, Record<string, unknown>, (string | null)?, (number | null)?, [string, number | null][]?];
 
 function memberRows(members: readonly Member[]): MemberRow[] {
-  return members.map((m) => (m.packed ? [m.name, m.index, m.params, m.packed.job, m.packed.at] : [m.name, m.index, m.params]));
+  return members.map((m) => {
+    const row: MemberRow = [m.name, m.index, m.params];
+    const job = m.packed?.job ?? m.job;
+    if (job === undefined && !m.history?.length) return row;
+    row.push(job ?? null, m.packed?.at ?? null);
+    if (m.history?.length) row.push(m.history.map((h): [string, number | null] => [h.job, h.at ?? null]));
+    return row;
+  });
 }
 
 function membersOf(rows: MemberRow[]): Member[] {
-  return rows.map(([name, index, params, job, at]) => (job !== undefined && at !== undefined ? { name, index, params, packed: { job, at } } : { name, index, params }));
+  return rows.map(([name, index, params, job, at, history]) => {
+    const member: Member = { name, index, params };
+    if (typeof job === "string" && typeof at === "number") member.packed = { job, at };
+    else if (typeof job === "string" && job !== name) member.job = job;
+    if (history?.length) member.history = history.map(([j, a]) => (a === null ? { job: j } : { job: j, at: a }));
+    return member;
+  });
 }
 
 function recordLabels(group: string): Record<string, string> {

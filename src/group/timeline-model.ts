@@ -12,7 +12,7 @@
 import { formatDuration } from "./duration";
 import { isFinished, memberState, type JobLike, type MemberState, type Outcome } from "./member";
 import { indexPods, itemStates, type IndexPod } from "./packed";
-import type { GroupRecord, Member } from "./record";
+import { currentJob, type GroupRecord, type Member } from "./record";
 import type { MemberSummary, PodBar, Stats, Timeline, TimelineFigures } from "./timeline-types";
 
 /** A pod as much of it as the timeline reads (core/v1 Pod). */
@@ -217,18 +217,30 @@ export function buildTimeline(input: TimelineInput): Timeline {
   const members = new Map(input.record.members.map((m) => [m.name, m]));
   const jobs = new Map(input.jobs.map((j) => [j.metadata.name, j]));
   // A packed group's pods belong to the item (the first, with --per-pod) at their completion index.
+  // …and a member run again by `jobx retry` keeps the pods of the Jobs that ran it before.
   const packedAt = new Map<string, Map<number, Member[]>>();
+  const byOwnJob = new Map<string, string>();
+  const at = (job: string, index: number, m: Member) => {
+    const byIndex = packedAt.get(job) ?? new Map<number, Member[]>();
+    byIndex.set(index, [...(byIndex.get(index) ?? []), m]);
+    packedAt.set(job, byIndex);
+  };
   for (const m of input.record.members) {
-    if (!m.packed) continue;
-    const byIndex = packedAt.get(m.packed.job) ?? new Map<number, Member[]>();
-    byIndex.set(m.packed.at, [...(byIndex.get(m.packed.at) ?? []), m]);
-    packedAt.set(m.packed.job, byIndex);
+    if (m.packed) at(m.packed.job, m.packed.at, m);
+    else byOwnJob.set(currentJob(m), m.name);
+    for (const h of m.history ?? []) {
+      if (h.at !== undefined) at(h.job, h.at, m);
+      else byOwnJob.set(h.job, m.name);
+    }
   }
+  const current = new Map(input.record.members.filter((m) => m.packed).map((m) => [m.name, m]));
   const packedStates = new Map<string, MemberState>();
   for (const [name, byIndex] of packedAt) {
     const job = jobs.get(name);
     if (!job) continue;
-    for (const [item, state] of itemStates(job, [...byIndex.values()].flat(), indexPods(input.pods.filter(isPodLike) as unknown as IndexPod[], name))) packedStates.set(item, state);
+    // Only the items this Job runs now: an earlier Job of a retried item no longer decides it.
+    const items = [...byIndex.values()].flat().filter((m) => current.get(m.name)?.packed?.job === name);
+    for (const [item, state] of itemStates(job, items, indexPods(input.pods.filter(isPodLike) as unknown as IndexPod[], name))) packedStates.set(item, state);
   }
 
   // Pods per member, in creation order (name breaks ties: the API's times are whole seconds).
@@ -237,7 +249,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
     if (!isPodLike(raw)) continue;
     const ownJob = jobNameOf(raw);
     const index = completionIndexOf(raw);
-    const job = ownJob !== undefined && index !== undefined ? (packedAt.get(ownJob)?.get(index)?.[0]?.name ?? ownJob) : ownJob;
+    const job = ownJob === undefined ? undefined : ((index !== undefined ? packedAt.get(ownJob)?.get(index)?.[0]?.name : undefined) ?? byOwnJob.get(ownJob) ?? ownJob);
     if (job === undefined) continue;
     const list = podsByJob.get(job) ?? [];
     list.push({ pod: raw, times: podTimes(raw, now) });
@@ -256,13 +268,15 @@ export function buildTimeline(input: TimelineInput): Timeline {
     const member = members.get(name);
     const index = member?.index ?? position;
     const params = member?.params ?? {};
-    const job = jobs.get(name);
+    const job = jobs.get(member ? currentJob(member) : name);
     const pods = podsByJob.get(name) ?? [];
+    // An item of a packed group, or a member run again, is one piece of work: all its pods try the same.
+    const oneWork = member !== undefined && (member.packed !== undefined || (member.history?.length ?? 0) > 0);
     pods.forEach(({ pod, times }, n) => {
       const completionIndex = completionIndexOf(pod);
       // An attempt is a try at the same work: an Indexed Job's pods of other indexes, or
       // pods running beside this one for further completions, are not earlier attempts.
-      const attempt = pods.slice(0, n).filter((p) => completionIndexOf(p.pod) === completionIndex && (p.times.outcome === "failed" || p.times.outcome === "deleted") && (p.times.finished ?? p.times.deleted ?? Infinity) <= times.created).length;
+      const attempt = pods.slice(0, n).filter((p) => (oneWork || completionIndexOf(p.pod) === completionIndex) && (p.times.outcome === "failed" || p.times.outcome === "deleted") && (p.times.finished ?? p.times.deleted ?? Infinity) <= times.created).length;
       const bar: PodBar = { pod: pod.metadata.name, job: name, index, params, attempt, created: times.created, outcome: times.outcome, restarts: times.restarts };
       if (completionIndex !== undefined) bar.completionIndex = completionIndex;
       if (times.started !== undefined) bar.started = times.started;

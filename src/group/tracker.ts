@@ -5,7 +5,7 @@
  * the one rule in outcome.ts.
  */
 import { EXIT, type ExitCode } from "../errors";
-import type { GroupRecord, Member } from "./record";
+import { currentJob, type GroupRecord, type Member } from "./record";
 import { isFinished, memberState, outcomeFromEvents, type EventLike, type JobLike, type MemberState, type Outcome } from "./member";
 import { indexPods, itemStates, type IndexPod, type IndexPods } from "./packed";
 import { countOutcomes, groupOutcome, type GroupCounts, type GroupOutcome } from "./outcome";
@@ -39,16 +39,27 @@ export class GroupTracker {
   private readonly pods = new Map<string, IndexPods>();
   private listed = false;
 
+  /** Members run again by `jobx retry`, by the Job that runs them now. */
+  private readonly retried = new Map<string, string>();
+
   constructor(record: Pick<GroupRecord, "members">) {
     for (const member of record.members) {
       this.members.set(member.name, emptyState(member, "pending"));
       if (member.packed) this.packed.set(member.packed.job, [...(this.packed.get(member.packed.job) ?? []), member]);
+      else if (member.job && member.job !== member.name) this.retried.set(member.job, member.name);
     }
   }
 
-  /** The Job a member's state comes from: its own, or the packed Job that runs it. */
+  /** The member a (non-packed) Job is, by its name. */
+  private memberOfJob(job: string): TrackedMember | undefined {
+    const name = this.retried.get(job) ?? job;
+    const tracked = this.members.get(name);
+    return tracked && this.jobOf(tracked.member) === job ? tracked : undefined;
+  }
+
+  /** The Job a member's state comes from: its own (or its latest retry's), or the packed Job that runs it. */
   private jobOf(member: Member): string {
-    return member.packed?.job ?? member.name;
+    return currentJob(member);
   }
 
   /** What the pods that did not succeed say of a packed group's indexes (how often tried, which rows failed); status reads them, wait does not need to. */
@@ -76,7 +87,7 @@ export class GroupTracker {
     const name = event.object.metadata?.name;
     const items = name === undefined ? undefined : this.packed.get(name);
     if (items) return this.applyPackedEvent(event, items);
-    const tracked = name === undefined ? undefined : this.members.get(name);
+    const tracked = name === undefined ? undefined : this.memberOfJob(name);
     if (!tracked) return false;
     const before = JSON.stringify(tracked);
     if (event.type === "DELETED") {
@@ -99,7 +110,8 @@ export class GroupTracker {
   applyEventsForMissing(events: readonly EventLike[]): void {
     for (const [name, tracked] of this.members) {
       if (tracked.outcome !== "missing" && tracked.outcome !== "vanished") continue;
-      const found = outcomeFromEvents(name, events);
+      // The Job controller's events name the Job: the member's own, or its latest retry's.
+      const found = tracked.member.packed ? undefined : outcomeFromEvents(this.jobOf(tracked.member), events);
       if (found) this.members.set(name, { ...tracked, ...found });
     }
   }
@@ -130,11 +142,11 @@ export class GroupTracker {
       }
       return;
     }
-    const tracked = this.members.get(job.metadata.name);
+    const tracked = this.memberOfJob(job.metadata.name);
     if (!tracked) return;
     // A finished outcome never goes back (a later event cannot undo Complete/Failed).
     if (isFinished(tracked.outcome)) return;
-    this.members.set(job.metadata.name, this.stateOf(job, tracked.member));
+    this.members.set(tracked.member.name, this.stateOf(job, tracked.member));
   }
 
   /** A member not in the cluster: never created ("missing"), or deleted unfinished ("vanished"). */

@@ -23,6 +23,12 @@ export interface KubectlPlan {
 
 /** Our field manager: it owns what jobx writes. */
 export const FIELD_MANAGER = "jobx";
+/**
+ * The manager of the fields `jobx scale`, `suspend` and `resume` change. Its own, so
+ * that applying just those fields takes nothing from what `jobx` applied (server-side
+ * apply removes a manager's fields that its next apply leaves out).
+ */
+export const CONTROL_FIELD_MANAGER = "jobx-control";
 
 export function targetArgs(target: KubeTarget): string[] {
   const args: string[] = [];
@@ -60,8 +66,8 @@ export function createPlan(target: KubeTarget, objects: readonly object[], optio
  * (409) instead of changed. `--force-conflicts`: the fields are jobx's own (it created
  * the object), whichever operation recorded them.
  */
-export function applyPlan(target: KubeTarget, objects: readonly object[], options: { dryRun?: "server"; purpose: string; output?: "json" | "name" }): KubectlPlan {
-  const args = ["apply", "--server-side", `--field-manager=${FIELD_MANAGER}`, "--force-conflicts", "-f", "-", "-o", options.output ?? "name"];
+export function applyPlan(target: KubeTarget, objects: readonly object[], options: { dryRun?: "server"; purpose: string; output?: "json" | "name"; fieldManager?: string }): KubectlPlan {
+  const args = ["apply", "--server-side", `--field-manager=${options.fieldManager ?? FIELD_MANAGER}`, "--force-conflicts", "-f", "-", "-o", options.output ?? "name"];
   if (options.dryRun) args.push("--dry-run=server");
   return plan(target, args, options.purpose, documents(objects));
 }

@@ -24,6 +24,8 @@ export interface SubmitOptions {
   dryRun?: "server";
   /** "jobs", "configmaps": for messages. */
   resource: string;
+  /** With mode apply: the field manager (jobx's own by default). */
+  fieldManager?: string;
   onProgress?: (written: number, total: number) => void;
   /** Stops launching new batches (Ctrl-C). */
   stopped?: () => boolean;
@@ -51,7 +53,7 @@ function planFor(cluster: Cluster, objects: KubeObject[], options: SubmitOptions
   const purpose = `${options.mode === "create" ? "create" : "apply"} ${objects.length} ${options.resource}`;
   const dryRun = options.dryRun;
   if (options.mode === "create") return createPlan(cluster.target, objects, { dryRun, purpose });
-  return applyPlan(cluster.target, objects, { dryRun, purpose, output: dryRun ? "json" : "name" });
+  return applyPlan(cluster.target, objects, { dryRun, purpose, output: dryRun ? "json" : "name", ...(options.fieldManager ? { fieldManager: options.fieldManager } : {}) });
 }
 
 export async function submitObjects(cluster: Cluster, objects: KubeObject[], options: SubmitOptions): Promise<SubmitResult> {

@@ -71,9 +71,11 @@ function podInfo(pod: KubeObject): PodInfo {
  */
 function podMembers(members: readonly Member[]): (pod: PodInfo) => Member[] {
   const byKey = new Map<string, Member[]>();
+  const add = (key: string, m: Member) => byKey.set(key, [...(byKey.get(key) ?? []), m]);
   for (const m of members) {
-    const key = m.packed ? `${m.packed.job}#${m.packed.at}` : `${m.name}#`;
-    byKey.set(key, [...(byKey.get(key) ?? []), m]);
+    add(m.packed ? `${m.packed.job}#${m.packed.at}` : `${m.job ?? m.name}#`, m);
+    // A member run again keeps the logs of the Jobs that ran it before.
+    for (const h of m.history ?? []) add(`${h.job}#${h.at ?? ""}`, m);
   }
   return (pod) => byKey.get(`${pod.job}#${pod.completionIndex ?? ""}`) ?? byKey.get(`${pod.job}#`) ?? [];
 }

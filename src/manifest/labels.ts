@@ -11,6 +11,8 @@ export const ANNOTATION = {
   params: "jobx.dev/params",
   /** A hash of the Job as jobx submitted it, so a re-apply can tell an unchanged Job without sending it. */
   specHash: "jobx.dev/spec-hash",
+  /** On a Job made by `jobx retry`: the Job it runs again. */
+  retryOf: "jobx.dev/retry-of",
 } as const;
 
 export const MANAGED_BY = "jobx";

@@ -117,7 +117,7 @@ export function compileTemplate(source: TemplateSource, options: CompileOptions 
       const tag = err.line !== undefined ? tagAround(text, err.line, err.column ?? 1) : undefined;
       const near = err.undefinedName ? nearestName(err.undefinedName, [...Object.keys(context), ...reads.names].filter((n) => n !== err.undefinedName)) : undefined;
       throw new InputError(
-        `${tag ?? "a value"} is undefined in ${rowDescription} (${err.message}${near ? `; did you mean '${near}'?` : ""}). ` +
+        `${tag ?? "a value"} is undefined in ${rowDescription} (${terminalSafe(err.message)}${near ? `; did you mean '${terminalSafe(near)}'?` : ""}). ` +
           "Pass it as a parameter (--param, --set, --params FILE), fix its spelling, or give a fallback: {{ name | default('…') }}",
         { where: at },
       );

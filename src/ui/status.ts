@@ -50,7 +50,7 @@ export function memberTable(members: TrackedMember[], options: { colour: Colours
     ...members.map((m) => [
       itemCell(m.member.params, "-", wide ? Infinity : 40),
       // A packed item runs at an index of its group's Indexed Job: `pk[3]`.
-      m.member.packed ? `${m.member.packed.job}[${m.member.packed.at}]` : m.member.name,
+      m.member.packed ? `${m.member.packed.job}[${m.member.packed.at}]` : (m.member.job ?? m.member.name),
       completions(m),
       String(m.active),
       String(m.failed),

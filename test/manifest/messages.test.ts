@@ -39,8 +39,9 @@ describe("a value reaches people's terminals escaped", () => {
   });
 
   it.each(SEQUENCES)("in a render error that quotes a value: %j", (v) => {
-    const message = inputErrorOf(() => expand("{% include v %}", [{ v }]));
-    expect(message).toContain("template not found");
+    // The engine's message names the missing key, which is the value itself.
+    const message = inputErrorOf(() => expand("{{ {}[v] }}", [{ v }]));
+    expect(message).toContain("has no attribute");
     expectTerminalSafe(message);
   });
 
