@@ -354,7 +354,14 @@ export async function submitGroup(session: Session, expansion: Expansion, option
     if (now.kind !== "record" || now.object.metadata.uid !== written?.metadata.uid) {
       throw new RunError(`group ${group} was deleted while it was being applied: its record is gone, and with it the Jobs it owned`, [`run the same jobx apply again to submit it anew`]);
     }
-    for (const job of await listGroupJobs(cluster, group)) if (jobStanding(job, group, written?.metadata.uid).kind === "ours") standing.add(job.metadata.name);
+    for (const job of await listGroupJobs(cluster, group)) {
+      if (jobStanding(job, group, written?.metadata.uid).kind !== "ours") continue;
+      standing.add(job.metadata.name);
+      // A server without per-index retries (before Kubernetes 1.29, or the feature off) drops the field without a word.
+      if (options.pack && byName.has(job.metadata.name) && (job.spec as { backoffLimitPerIndex?: number } | undefined)?.backoffLimitPerIndex === undefined) {
+        warn(session, `the API server did not keep backoffLimitPerIndex on ${job.metadata.name} (Kubernetes before 1.29, or the JobBackoffLimitPerIndex feature off): an item's failures then count against the whole Job's backoffLimit, and when that is used up the Job fails with every unfinished item. Use one Job per row (drop --pack) on this cluster if items must fail alone`);
+      }
+    }
   }
   const report: SubmitReport = {
     group,
