@@ -27,6 +27,7 @@ as a map) and 'jobx' (group, count, template)):
   over its own list works unchanged.
   Order: files (in the order given), then the inline lists (items, params, ranges);
   the first varies slowest, as nested for-loops. Commas in values: escape as '\\,'.
+  Every rule: the Parameters page of jobx's documentation (src/params/README.md).
 
 Filters for Kubernetes YAML, besides Jinja2's own:
   tojson  quote  toyaml  indent(width, first, blank)  b64encode  b64decode  dnslabel(max)  unique

@@ -1,15 +1,6 @@
 /**
- * Turns the parameter options into a plan of rows.
- *
- * Combination order (documented for users, and fixed so that row numbers are stable
- * between runs): the axes are
- *   1. each --params file, in the order given (one position per row of the file), then
- *   2. the inline lists: --items, then each --param in the order given, then each
- *      --range in the order given; with --zip these become a single axis instead,
- *      paired position by position.
- * Rows are the cartesian product of the axes with the FIRST axis varying slowest, like
- * nested for-loops (or Python's itertools.product). Every --set constant is then added
- * to each row. A row's keys come in axis order, then the --set keys.
+ * Turns the parameter options into a plan of rows, in the order the rules page gives
+ * (src/params/README.md, "Combination"): fixed, so row numbers are stable between runs.
  */
 import { InputError, UsageError } from "../errors";
 import { fileAxis } from "./files";
