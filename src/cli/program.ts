@@ -132,7 +132,8 @@ export function buildProgram(context: () => CommandContext): Command {
       .argument("[template]", "template file path, or a built-in template name", "job"),
   ))
     .addOption(new Option("-o, --output <format>", "output format").choices(["yaml", "json"]).default("yaml"))
-    .option("--out-dir <dir>", "write one file per Job into DIR (created if needed) and print the paths")
+    .option("--out-dir <dir>", "write one file per Job into DIR (created if needed; refused if it holds files) and print the paths")
+    .option("--force", "with --out-dir: remove the YAML files already in DIR first, and say which", false)
     .option("--pack", "print what apply --pack submits: the packed Indexed Job(s) and the ConfigMaps of their rows", false)
     .option("--parallelism <n>", "with --pack: pods at once over the whole group (default 10)")
     .option("--per-pod <k>", "with --pack: K rows one after another in each pod (default 1)")
@@ -141,7 +142,9 @@ export function buildProgram(context: () => CommandContext): Command {
     .addHelpText("after", EXPAND_HELP)
     .action(async (template: string, _options, command: Command) => {
       const { runExpand } = await import("../commands/expand");
-      await runExpand(template, command.optsWithGlobals());
+      // Signals are heeded while --out-dir stages files, so Ctrl-C leaves nothing behind.
+      const options = command.optsWithGlobals();
+      await runExpand(template, options as Parameters<typeof runExpand>[1], options.outDir !== undefined ? context().interrupts : undefined);
     });
 
   withCheckOptions(

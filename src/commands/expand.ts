@@ -1,5 +1,6 @@
 /** `jobx expand`: gather the template and parameters, run the pure expansion, write the output. */
-import { InputError, UsageError } from "../errors";
+import { InputError, InterruptedError, UsageError } from "../errors";
+import type { Interrupts } from "../lifecycle/interrupts";
 import { OutDirSink, StdoutSink } from "../io/output";
 import { expandJobs, renderRows } from "../manifest/expand";
 import { dumpDocument } from "../manifest/yaml";
@@ -16,9 +17,14 @@ export interface ExpandOptions extends ParamOptions {
   pack?: boolean;
   parallelism?: string;
   perPod?: string;
+  force?: boolean;
 }
 
-export async function runExpand(templateArg: string, options: ExpandOptions): Promise<void> {
+/** Lets a signal in every so many rows: the expansion is one synchronous loop otherwise, and Ctrl-C must be able to stop it and clean up. */
+const YIELD_EVERY = 512;
+const yieldToSignals = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function runExpand(templateArg: string, options: ExpandOptions, interrupts?: Interrupts): Promise<void> {
   if (options.raw && (options.outDir !== undefined || options.output !== "yaml")) {
     throw new UsageError("--raw prints the rendered text as it is; it cannot be combined with -o json or --out-dir");
   }
@@ -39,13 +45,21 @@ export async function runExpand(templateArg: string, options: ExpandOptions): Pr
   }
 
   if (options.outDir !== undefined) {
-    const sink = new OutDirSink(options.outDir);
+    const sink = new OutDirSink(options.outDir, { force: options.force });
+    for (const f of sink.removed.slice(0, 10)) process.stderr.write(formatNote(`--force: removed ${options.outDir}/${f}`));
+    if (sink.removed.length > 10) process.stderr.write(formatNote(`--force: …and ${sink.removed.length - 10} more files`));
     let jobs = 0;
+    let rows = 0;
     try {
       for (const { jobs: rowJobs, yaml } of expandJobs(input)) {
         for (const [n, job] of rowJobs.entries()) {
           sink.write(`${job.metadata.name}.yaml`, yaml?.[n] ?? dumpDocument(job));
           jobs++;
+        }
+        if (interrupts && ++rows % YIELD_EVERY === 0) {
+          await yieldToSignals();
+          const signal = interrupts.signal();
+          if (signal) throw new InterruptedError(signal, `stopped expanding into ${options.outDir}: nothing was written there`);
         }
       }
     } catch (err) {

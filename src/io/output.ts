@@ -9,7 +9,8 @@
  * place only when every row succeeded; on an error the staging folder is removed and
  * DIR is as it was.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { InputError } from "../errors";
 import { join, relative } from "node:path";
 import { once } from "node:events";
 
@@ -78,13 +79,65 @@ export class StdoutSink {
   }
 }
 
+const STAGING = ".jobx-staging-";
+
+/** Whether process `pid` still runs (a staging folder of a live jobx is not ours to remove). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * --out-dir: DIR must be a folder jobx may write; one that already holds files is refused
+ * (a second expansion would mix its manifests with the first's) unless `force`, which
+ * removes the YAML files there and says which. Staging folders a killed jobx left behind
+ * are removed.
+ */
 export class OutDirSink {
   private readonly staging: string;
   private readonly files: string[] = [];
+  /** With force: the files removed from DIR first. */
+  readonly removed: string[] = [];
 
-  constructor(private readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
-    this.staging = mkdtempSync(join(dir, ".jobx-staging-"));
+  constructor(
+    private readonly dir: string,
+    options: { force?: boolean } = {},
+  ) {
+    let entries: string[] = [];
+    try {
+      if (!statSync(dir).isDirectory()) throw new InputError(`--out-dir ${dir} is a file, not a folder: give a folder (it is created if missing)`);
+      entries = readdirSync(dir);
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw new InputError(`--out-dir ${dir} cannot be read: ${(err as Error).message}`);
+    }
+    for (const entry of entries.filter((e) => e.startsWith(STAGING))) {
+      const pid = Number(/^\.jobx-staging-(\d+)-/.exec(entry)?.[1]);
+      if (!Number.isInteger(pid) || !alive(pid)) rmSync(join(dir, entry), { recursive: true, force: true });
+    }
+    const present = entries.filter((e) => !e.startsWith(STAGING));
+    if (present.length > 0 && !options.force) {
+      throw new InputError(`--out-dir ${dir} already holds ${present.length} file${present.length === 1 ? "" : "s"} (${present.slice(0, 3).join(", ")}${present.length > 3 ? ", …" : ""}): the manifests of two expansions would mix there`, {
+        details: ["fix: give an empty or new folder, or add --force to remove the YAML files in it first (jobx says which)"],
+      });
+    }
+    if (present.length > 0) {
+      const yaml = present.filter((e) => /\.ya?ml$/.test(e) && statSync(join(dir, e)).isFile());
+      const other = present.filter((e) => !yaml.includes(e));
+      if (other.length > 0) throw new InputError(`--out-dir ${dir} holds files that are not YAML manifests (${other.slice(0, 3).join(", ")}${other.length > 3 ? ", …" : ""}): --force removes only YAML files, so give another folder`);
+      for (const f of yaml) rmSync(join(dir, f));
+      this.removed.push(...yaml);
+    }
+    try {
+      mkdirSync(dir, { recursive: true });
+      this.staging = mkdtempSync(join(dir, `${STAGING}${process.pid}-`));
+    } catch (err) {
+      throw new InputError(`--out-dir ${dir} cannot be written: ${(err as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (err as Error).message}; choose a folder you can write`);
+    }
   }
 
   write(fileName: string, text: string): void {

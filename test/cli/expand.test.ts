@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadAll } from "js-yaml";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { jobx, ROOT } from "./run";
 
 type Job = { metadata: { name: string; labels: Record<string, string>; annotations: Record<string, string> } };
@@ -83,12 +83,55 @@ describe("jobx expand", () => {
 
   it("leaves --out-dir as it was when a row fails", () => {
     const dir = tempDir();
-    writeFileSync(join(dir, "keep.yaml"), "mine");
+    const out = join(dir, "out");
     const template = join(dir, "unquoted.yaml.njk");
     writeFileSync(template, readFileSync(join(ROOT, "templates/job.yaml.njk"), "utf8").replace("{{ item | quote }}", "{{ item }}"));
-    const run = jobx(["expand", template, "--items", "ok,a: b", "--out-dir", dir]);
+    const run = jobx(["expand", template, "--items", "ok,a: b", "--out-dir", out]);
     expectInputError(run, "row 1");
-    expect(readdirSync(dir).sort()).toEqual(["keep.yaml", "unquoted.yaml.njk"]);
+    expect(readdirSync(out)).toEqual([]);
+    rmSync(dir, { recursive: true });
+  });
+
+  it("--out-dir never mixes groups: a folder with files is refused; --force removes the YAML ones and says which", () => {
+    const dir = tempDir();
+    expect(jobx(["expand", "job", "--items", "a,b", "--out-dir", dir, "-q"]).status).toBe(0);
+    const again = jobx(["expand", "job", "--items", "c", "--out-dir", dir]);
+    expectInputError(again, "already holds 2 files");
+    expect(readdirSync(dir).sort()).toEqual(["process-item-a.yaml", "process-item-b.yaml"]);
+    const forced = jobx(["expand", "job", "--items", "c", "--out-dir", dir, "--force"]);
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain(`--force: removed ${dir}/process-item-a.yaml`);
+    expect(readdirSync(dir)).toEqual(["process-item-c.yaml"]);
+    writeFileSync(join(dir, "notes.txt"), "mine");
+    expectInputError(jobx(["expand", "job", "--items", "d", "--out-dir", dir, "--force"]), "not YAML manifests");
+    expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("mine");
+    rmSync(dir, { recursive: true });
+  });
+
+  it("Ctrl-C while --out-dir is written leaves the folder as it was: no staging folder, exit 130", async () => {
+    const dir = tempDir();
+    const rows = join(dir, "rows.csv");
+    writeFileSync(rows, `item\n${Array.from({ length: 200_000 }, (_, i) => `i${i}`).join("\n")}\n`);
+    const out = join(dir, "out");
+    const child = spawn(process.execPath, [join(ROOT, "bin/jobx.js"), "expand", "job", "--params", rows, "--out-dir", out], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    // Once the staging folder exists, the expansion is under way.
+    for (let i = 0; i < 300 && !(existsSync(out) && readdirSync(out).length > 0); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill("SIGINT");
+    const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(status, stderr).toBe(130);
+    expect(stderr).toContain("nothing was written there");
+    expect(readdirSync(out)).toEqual([]);
+    rmSync(dir, { recursive: true });
+  }, 60_000);
+
+  it("--out-dir that is a file, or cannot be written, is an input error (exit 2)", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "file"), "x");
+    expectInputError(jobx(["expand", "job", "--items", "a", "--out-dir", join(dir, "file")]), "is a file, not a folder");
+    // Under a file: no folder can be made there (root may write anywhere else).
+    expectInputError(jobx(["expand", "job", "--items", "a", "--out-dir", join(dir, "file", "sub")]), "cannot be");
     rmSync(dir, { recursive: true });
   });
 
