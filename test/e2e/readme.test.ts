@@ -44,7 +44,8 @@ describe("the README's examples", () => {
   it.each(commands.map((args) => [args.join(" "), args] as const))("jobx %s", async (_line, args) => {
     const dir = tempDir();
     // Reports the README writes go to a scratch folder, not into the project.
-    const fixed = args.map((a) => a.replace(/^(junit|html|json)=(?!\/)/, `$1=${dir}/`));
+    // So do the manifests of --out-dir: a folder in the project would fill up with them.
+    const fixed = args.map((a, i) => (args[i - 1] === "--out-dir" ? join(dir, a) : a.replace(/^(junit|html|json)=(?!\/)/, `$1=${dir}/`)));
     const run = await jobxAsync(clusterOf(), fixed, { timeoutMs: 120_000 });
     expect(run.status, run.stderr).toBe(0);
   }, 130_000);
