@@ -162,7 +162,9 @@ async function main(): Promise<void> {
   const results: Figures[] = [];
   for (const shape of shapes) {
     process.stderr.write(`measuring ${shape.name}…\n`);
+    const started = performance.now();
     results.push(await measure(shape, ITEMS));
+    process.stderr.write(`  ${shape.name}: done in ${s(performance.now() - started)}\n`);
   }
   lines.push("");
   lines.push("| | objects | write requests | requests by verb | kubectl processes | submit | last item finished | status |");
@@ -180,6 +182,9 @@ async function main(): Promise<void> {
   lines.push(`target: status of the packed group under 2 s: ${s(packed.statusMs)} — ${verdict(packed.statusMs < 2000)}`);
   lines.push(`target: packed submit under a tenth of one Job per row: ${s(packed.submitMs)} against ${s(rowWise.submitMs)} (${(packed.submitMs / rowWise.submitMs).toFixed(3)}×) — ${verdict(packed.submitMs < rowWise.submitMs / 10)}`);
 
+  // What is measured so far is printed now: the large parts below take long.
+  process.stdout.write(`${lines.join("\n")}\n`);
+  lines.length = 0;
   if (process.env.BENCH_SKIP_BIG !== "1") {
     process.stderr.write(`measuring a ${BIG.toLocaleString("en-US")}-item packed group…\n`);
     const big = await measure({ name: "pack-big", flags: ["--pack", "--parallelism", "500"] }, BIG);
