@@ -2,7 +2,6 @@
  * The test cluster: a fake Kubernetes API server on 127.0.0.1 with a simulated Job
  * controller, garbage collector and kubelet, driven through the real kubectl.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
@@ -15,9 +14,10 @@ import { Faults } from "./faults";
 import { GarbageCollector } from "./gc";
 import { createHandler } from "./http";
 import { Kubelet } from "./kubelet";
+import { kubectlRunner } from "./kubectl";
 import { R, Registry } from "./registry";
 import { Store } from "./store";
-import type { FakeCluster, FakeClusterOptions, KubectlResult } from "./types";
+import type { FakeCluster, FakeClusterOptions } from "./types";
 import { WatchHub } from "./watch";
 
 export * from "./types";
@@ -61,7 +61,7 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
   const watches = new WatchHub(store, clock, faults);
   const events = new EventRecorder(registry);
   const gc = new GarbageCollector(registry, clock);
-  const kubelet = new Kubelet(registry, clock, options.execCommands ?? false);
+  const kubelet = Kubelet.forRegistry(registry, clock, options.execCommands ?? false);
   const controller = new JobController(registry, clock, kubelet, events, () => minor);
   registry.hooks.beforeCreate = (r, namespace, obj) => {
     if (r === R.jobs && namespace !== undefined) faults.checkJobQuota(obj.metadata?.name ?? "", store.scan(R.jobs, namespace).length);
@@ -107,39 +107,14 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
   env.KUBECONFIG = kubeconfigPath;
   env.KUBECACHEDIR = cacheDir;
 
-  const children = new Set<ReturnType<typeof execFile>>();
+  const runner = kubectlRunner(env, cacheDir);
+  const kubectl = runner.run;
   let stopped = false;
-
-  const kubectl = (args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<KubectlResult> =>
-    new Promise((resolve) => {
-      const bin = process.env.JOBX_KUBECTL ?? "kubectl";
-      const child = execFile(
-        bin,
-        [`--cache-dir=${cacheDir}`, ...args],
-        { env, timeout: opts.timeoutMs ?? 60_000, killSignal: "SIGKILL", maxBuffer: 256 * 1024 * 1024, encoding: "utf8" },
-        (error, stdout, stderr) => {
-          children.delete(child);
-          let exitCode = 0;
-          if (error) {
-            const code = (error as NodeJS.ErrnoException & { code?: unknown }).code;
-            exitCode = typeof code === "number" ? code : child.exitCode ?? 1;
-            if (child.killed || error.killed) {
-              exitCode = exitCode || 137;
-              stderr += `${stderr.endsWith("\n") || stderr === "" ? "" : "\n"}kubectl timed out after ${opts.timeoutMs ?? 60_000} ms and was killed\n`;
-            }
-          }
-          resolve({ stdout, stderr, exitCode });
-        },
-      );
-      children.add(child);
-      child.stdin?.on("error", () => {});
-      child.stdin?.end(opts.input ?? "");
-    });
 
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    for (const c of children) c.kill("SIGKILL");
+    runner.killAll();
     clock.stop();
     kubelet.stop();
     controller.stop();

@@ -17,6 +17,38 @@ import { POD_BEHAVIOUR } from "./types";
 import { parseDuration, timestamp, timestampNano, type Obj } from "./util";
 
 export const NODE_NAME = "fake-node";
+
+/**
+ * Where the simulated node keeps its pods: the test cluster's own registry, or (for the
+ * node agent of the real control plane) a real API server.
+ */
+export interface PodHost {
+  readonly nodeName: string;
+  /** The pod as last seen, or undefined once it is gone. */
+  get(namespace: string, name: string): Obj | undefined;
+  /** Writes the pod's status: fn edits a copy of the pod; nothing happens if the pod with this uid is gone. */
+  writeStatus(namespace: string, name: string, uid: string, fn: (pod: Obj) => void): void;
+  /** The pod's containers have stopped after a graceful deletion: let the object go. */
+  finishDeletion(pod: Obj): void;
+}
+
+/** The test cluster's registry as a pod host. */
+export function registryHost(registry: Registry): PodHost {
+  return {
+    nodeName: NODE_NAME,
+    get: (namespace, name) => registry.tryGet(R.pods, namespace, name),
+    writeStatus: (namespace, name, uid, fn) => {
+      try {
+        const cur = registry.tryGet(R.pods, namespace, name);
+        if (!cur || cur.metadata.uid !== uid) return;
+        registry.mutate(R.pods, namespace, name, fn, { subresource: "status", fieldManager: "kubelet" });
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+      }
+    },
+    finishDeletion: (pod) => registry.finishPodDeletion(pod),
+  };
+}
 const COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
 
 interface LogLine {
@@ -72,8 +104,17 @@ export function exitCodesForIndex(spec: string | undefined, index: number): stri
   return undefined;
 }
 
-function shScript(container: Obj): string | undefined {
-  const full = [...((container.command ?? []) as string[]), ...((container.args ?? []) as string[])];
+/**
+ * The kubelet's `$(VAR)` expansion of env values, command and args: `$$` is a literal `$`,
+ * a variable the container does not have stays as written (K: third_party/forked/golang/expansion).
+ */
+export function expandVars(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m: string, v: string | undefined) => (v === undefined ? "$" : (env[v] ?? m)));
+}
+
+/** The script of a `sh -c SCRIPT` container, after `$(VAR)` expansion. */
+function shScript(container: Obj, env: Record<string, string>): string | undefined {
+  const full = [...((container.command ?? []) as string[]), ...((container.args ?? []) as string[])].map((a) => expandVars(a, env));
   if (full.length >= 3 && ["sh", "/bin/sh", "bash", "/bin/bash"].includes(full[0] ?? "") && full[1] === "-c") return full[2];
   return undefined;
 }
@@ -85,11 +126,16 @@ export class Kubelet {
   private readonly pendingAttempts = new Map<string, number>();
 
   constructor(
-    private readonly registry: Registry,
+    private readonly host: PodHost,
     private readonly clock: Clock,
     private readonly execCommands: boolean,
-  ) {
-    registry.hooks.podDeleting = (pod) => this.terminate(pod);
+  ) {}
+
+  /** The test cluster: pods come and go through its store, deletions through its hook. */
+  static forRegistry(registry: Registry, clock: Clock, execCommands: boolean): Kubelet {
+    const kubelet = new Kubelet(registryHost(registry), clock, execCommands);
+    registry.hooks.podDeleting = (pod) => kubelet.terminate(pod);
+    return kubelet;
   }
 
   /** The Job controller says which attempt a pod it is about to create is. */
@@ -106,12 +152,20 @@ export class Kubelet {
       this.pendingAttempts.delete(key);
       if (attempt !== undefined) this.attempts.set(pod.metadata.uid, attempt);
       this.admit(pod);
-    } else if (e.type === "DELETED") {
-      const run = this.runs.get(pod.metadata.uid);
-      if (run) this.stopRun(run);
-      this.runs.delete(pod.metadata.uid);
-      this.attempts.delete(pod.metadata.uid);
-    }
+    } else if (e.type === "DELETED") this.forget(pod.metadata.uid);
+  }
+
+  /** The pod object is gone: stop whatever still runs for it. */
+  forget(uid: string): void {
+    const run = this.runs.get(uid);
+    if (run) this.stopRun(run);
+    this.runs.delete(uid);
+    this.attempts.delete(uid);
+  }
+
+  /** Whether this node is running (or has run) the pod. */
+  has(uid: string): boolean {
+    return this.runs.has(uid);
   }
 
   stop(): void {
@@ -126,22 +180,23 @@ export class Kubelet {
     run.procs.clear();
   }
 
-  private update(run: PodRun, fn: (pod: Obj) => void): Obj | undefined {
-    try {
-      const cur = this.registry.tryGet(R.pods, run.namespace, run.name);
-      if (!cur || cur.metadata.uid !== run.uid) return undefined;
-      return this.registry.mutate(R.pods, run.namespace, run.name, fn, { subresource: "status", fieldManager: "kubelet" });
-    } catch (e) {
-      if (e instanceof ApiError) return undefined;
-      throw e;
-    }
+  private update(run: PodRun, fn: (pod: Obj) => void): void {
+    this.host.writeStatus(run.namespace, run.name, run.uid, fn);
+  }
+
+  private current(run: PodRun): Obj | undefined {
+    const pod = this.host.get(run.namespace, run.name);
+    return pod && pod.metadata.uid === run.uid ? pod : undefined;
   }
 
   private annotation(pod: Obj, key: string): string | undefined {
     return pod.metadata.annotations?.[key];
   }
 
-  private admit(pod: Obj): void {
+  /** Starts running a pod bound to this node; attempt counts the pods before it (see POD_BEHAVIOUR.exitCodes). */
+  admit(pod: Obj, attempt?: number): void {
+    if (this.runs.has(pod.metadata.uid)) return;
+    if (attempt !== undefined) this.attempts.set(pod.metadata.uid, attempt);
     const run: PodRun = {
       uid: pod.metadata.uid,
       namespace: pod.metadata.namespace,
@@ -167,10 +222,10 @@ export class Kubelet {
             ...p.status,
             phase: "Pending",
             conditions: conditions(now, false, true),
-            hostIP: "10.0.0.1",
-            hostIPs: [{ ip: "10.0.0.1" }],
-            podIP: podIp(run.uid),
-            podIPs: [{ ip: podIp(run.uid) }],
+            hostIP: HOST_IP,
+            hostIPs: [{ ip: HOST_IP }],
+            podIP: HOST_IP,
+            podIPs: [{ ip: HOST_IP }],
             startTime: now,
             containerStatuses: containers.map((c) => waitingStatus(c, "ContainerCreating", 0)),
           };
@@ -192,7 +247,7 @@ export class Kubelet {
       POD_NAME: pod.metadata.name,
     };
     for (const e of (container.env ?? []) as Obj[]) {
-      if (typeof e.value === "string") env[e.name] = e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m: string, v: string) => env[v] ?? m);
+      if (typeof e.value === "string") env[e.name] = expandVars(e.value, env);
       else if (e.valueFrom?.fieldRef?.fieldPath) {
         const path = String(e.valueFrom.fieldRef.fieldPath);
         const m = path.match(/^metadata\.(annotations|labels)\['(.+)'\]$/);
@@ -200,8 +255,8 @@ export class Kubelet {
         else if (path === "metadata.name") env[e.name] = pod.metadata.name;
         else if (path === "metadata.namespace") env[e.name] = pod.metadata.namespace;
         else if (path === "metadata.uid") env[e.name] = pod.metadata.uid;
-        else if (path === "spec.nodeName") env[e.name] = NODE_NAME;
-        else if (path === "status.podIP") env[e.name] = podIp(pod.metadata.uid);
+        else if (path === "spec.nodeName") env[e.name] = this.host.nodeName;
+        else if (path === "status.podIP" || path === "status.hostIP") env[e.name] = HOST_IP;
       } else env[e.name] = "";
     }
     return env;
@@ -218,7 +273,7 @@ export class Kubelet {
     run.current.set(container.name, cr);
     run.waiting.delete(container.name);
     const env = this.env(pod, container);
-    const script = this.execCommands ? shScript(container) : undefined;
+    const script = this.execCommands ? shScript(container, env) : undefined;
     if (script !== undefined) {
       const child = execFile("sh", ["-c", script], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, maxBuffer: 64 * 1024 * 1024 }, () => {});
       run.procs.add(child);
@@ -262,8 +317,8 @@ export class Kubelet {
     if (!cr || cr.exitCode !== undefined || run.deleting) return;
     cr.exitCode = exitCode;
     cr.finishedAt = Date.now();
-    const pod = this.registry.tryGet(R.pods, run.namespace, run.name);
-    if (!pod || pod.metadata.uid !== run.uid) return;
+    const pod = this.current(run);
+    if (!pod) return;
     const restart = run.restartPolicy === "Always" || (run.restartPolicy === "OnFailure" && exitCode !== 0);
     if (restart) {
       const restarts = (run.restarts.get(name) ?? 0) + 1;
@@ -274,7 +329,7 @@ export class Kubelet {
       const container = ((pod.spec.containers ?? []) as Obj[]).find((c) => c.name === name);
       run.cancels.push(
         this.clock.after(crashLoopDelayMs(restarts), () => {
-          const fresh = this.registry.tryGet(R.pods, run.namespace, run.name);
+          const fresh = this.current(run);
           if (!fresh || run.deleting || !container) return;
           this.startContainer(run, fresh, container);
           this.publish(run, fresh);
@@ -338,10 +393,10 @@ export class Kubelet {
   }
 
   /** Graceful deletion: stop the containers, report a terminal phase, then let the pod go. */
-  private terminate(pod: Obj): void {
+  terminate(pod: Obj): void {
     const run = this.runs.get(pod.metadata.uid);
     const finish = (): void => {
-      this.registry.finishPodDeletion(pod);
+      this.host.finishDeletion(pod);
     };
     if (!run) {
       this.clock.afterReal(0, finish);
@@ -456,10 +511,8 @@ export class Kubelet {
   }
 }
 
-function podIp(uid: string): string {
-  const h = Number.parseInt(uid.replace(/-/g, "").slice(0, 4), 16);
-  return `10.244.${(h >> 8) & 255}.${(h & 255) || 1}`;
-}
+/** Every address a simulated node or pod advertises: loopback, never another interface. */
+export const HOST_IP = "127.0.0.1";
 
 function imageId(image: string): string {
   return `docker.io/library/${image}@sha256:${"0".repeat(64)}`;
