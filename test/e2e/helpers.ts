@@ -93,4 +93,4 @@ export async function jobNames(cluster: FakeCluster, selector: string): Promise<
   return r.stdout.split(/\s+/).filter(Boolean).sort();
 }
 
-export { useCluster } from "../fake-cluster/use-cluster";
+export { fakeOnly, useCluster, type TestCluster } from "../cluster/index";

@@ -26,20 +26,28 @@ export class ApiClient {
     if (this.base.hostname !== "127.0.0.1") throw new Error(`the node agent talks to 127.0.0.1 only, not ${this.base.hostname}`);
   }
 
-  private options(method: string, path: string, contentType?: string): RequestOptions {
+  private options(method: string, path: string, contentType?: string, length?: number): RequestOptions {
     return {
       method,
       host: "127.0.0.1",
       port: this.base.port,
       path,
       ca: this.ca,
-      headers: { Authorization: `Bearer ${this.token}`, Accept: "application/json", ...(contentType ? { "Content-Type": contentType } : {}) },
+      headers: {
+        Authorization: `Bearer ${this.token}`,
+        Accept: "application/json",
+        ...(contentType ? { "Content-Type": contentType } : {}),
+        // Always given: Node sends a DELETE's body without it, and the server then reads
+        // that body as the next request on the connection (answering it 400 Bad Request).
+        ...(length !== undefined ? { "Content-Length": String(length) } : {}),
+      },
     };
   }
 
   request(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<ApiResponse> {
     return new Promise((resolve, reject) => {
-      const req = httpsRequest(this.options(method, path, body === undefined ? undefined : contentType), (res) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = httpsRequest(this.options(method, path, payload && contentType, payload?.length), (res) => {
         let text = "";
         res.setEncoding("utf8");
         res.on("data", (d: string) => (text += d));
@@ -56,7 +64,7 @@ export class ApiClient {
       });
       req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
       req.on("error", reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
+      req.end(payload);
     });
   }
 

@@ -45,7 +45,7 @@
  *   selector matches nothing (exit 0); NotFound for a named object.
  */
 import { describe, expect, it } from "vitest";
-import { useCluster } from "../use-cluster";
+import { useCluster } from "../../cluster/index";
 import { VERSIONS, getJob, jobManifest, kubectlOk, listJobs, manifestInput, mustGetJob, uniqueName, type Job, type List } from "./helpers";
 
 describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {

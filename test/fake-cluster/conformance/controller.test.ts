@@ -26,7 +26,7 @@
  *   suspending a Job (Suspended condition JobSuspended / JobResumed, startTime reset).
  */
 import { describe, expect, it } from "vitest";
-import { useCluster } from "../use-cluster";
+import { useCluster } from "../../cluster/index";
 import {
   VERSIONS,
   WatchRecorder,

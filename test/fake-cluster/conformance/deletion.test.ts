@@ -18,7 +18,7 @@
  * - W: content/en/docs/concepts/workloads/controllers/ttlafterfinished.md.
  */
 import { describe, expect, it } from "vitest";
-import { useCluster } from "../use-cluster";
+import { useCluster } from "../../cluster/index";
 import {
   VERSIONS,
   WatchRecorder,

@@ -23,7 +23,7 @@
  *   "Job termination and cleanup".
  */
 import { describe, expect, it } from "vitest";
-import { useCluster } from "../use-cluster";
+import { useCluster } from "../../cluster/index";
 import {
   VERSIONS,
   WatchRecorder,

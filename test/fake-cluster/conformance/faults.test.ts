@@ -16,7 +16,7 @@
  *   `Error from server (<Reason>): ...`, exit 1.
  */
 import { describe, expect, it } from "vitest";
-import { useCluster } from "../use-cluster";
+import { useCluster } from "../../cluster/index";
 import { VERSIONS, getJob, jobManifest, kubectlOk, listJobs, manifestInput, requestCount, uniqueName } from "./helpers";
 
 describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {

@@ -9,9 +9,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { FakeCluster, KubectlResult } from "../types";
 import { POD_BEHAVIOUR } from "../types";
+import { clusterKind } from "../../cluster/index";
 
-/** kubectl client minors the suite runs against (the dispatcher picks the client from /version). */
-export const VERSIONS = [28, 32, 33] as const;
+/**
+ * kubectl client minors the suite runs against (the dispatcher picks the client from
+ * /version). The fake answers any version it is told; the real control plane is 1.33.
+ */
+export const VERSIONS: readonly number[] = clusterKind() === "fake" ? [28, 32, 33] : [33];
 
 /** Servers from 1.31 on add SuccessCriteriaMet / FailureTarget before Complete / Failed. */
 export function hasInterimConditions(minor: number): boolean {

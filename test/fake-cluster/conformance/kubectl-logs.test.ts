@@ -13,7 +13,7 @@
  *   is waiting to start: <reason>` (400) for a container that has not started.
  */
 import { describe, expect, it } from "vitest";
-import { useCluster } from "../use-cluster";
+import { useCluster } from "../../cluster/index";
 import { VERSIONS, jobManifest, kubectlOk, listPods, manifestInput, uniqueName, waitFor, waitForJobFinished } from "./helpers";
 
 describe.each(VERSIONS)("kubectl logs with kubectl 1.%i", (minor) => {

@@ -9,7 +9,7 @@
  *   server closes the stream; --output-watch-events wraps objects as {type, object}.
  */
 import { describe, expect, it } from "vitest";
-import { useCluster } from "../use-cluster";
+import { useCluster } from "../../cluster/index";
 import {
   JsonObjectStream,
   VERSIONS,
