@@ -64,8 +64,8 @@ export default tseslint.config(
     rules: boundary({ paths: PROCESSES, patterns: ["../commands/*", "../cli/*", "../kube/run"] }),
   },
   {
-    // Commands are thin: flags → options → one workflow → print. They do not import each
-    // other, nor reach kubectl or the kube layer themselves.
+    // Commands: flags → options → the workflows of src/lifecycle → print. They do not
+    // import each other, nor reach kubectl or the kube layer themselves.
     files: ["src/commands/**"],
     rules: boundary({ paths: PROCESSES, patterns: ["./*", "../kube/*", "../cli/program", "../cli/main"] }),
   },
