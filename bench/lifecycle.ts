@@ -343,7 +343,8 @@ async function runOnce(approach: Approach, n: number, template: string, rows: st
     let exitedAt: number;
     let startedAt: number;
     let expandMs: number | undefined;
-    const submitVerbs = approach === "jobx" ? ["apply"] : ["create"];
+    // jobx creates the Jobs that are new and applies its own changed ones.
+    const submitVerbs = approach === "jobx" ? ["create", "apply"] : ["create"];
     const waitVerbs = approach === "jobx" ? ["get"] : ["wait"];
 
     try {

@@ -1,6 +1,6 @@
 /**
- * jobx's exit codes, in one table, and the error types that carry them. src/cli.ts is
- * the only place that ends the process with one; everything else throws or returns.
+ * jobx's exit codes, in one table, and the error types that carry them. src/cli/main.ts
+ * is the only place that ends the process with one; everything else throws or returns.
  * Anything that escapes without a code is a bug and is reported as one (70, sysexits'
  * EX_SOFTWARE).
  */

@@ -1,6 +1,6 @@
 /**
- * The contract between the timeline model (src/group/timeline.ts), its terminal drawing
- * (src/ui/timeline.ts) and the reports (src/report/). Times are epoch milliseconds.
+ * The contract between the timeline model (src/group/timeline-model.ts), its terminal
+ * drawing (src/ui/timeline-drawing.ts) and the reports (src/report/). Times are epoch milliseconds.
  */
 import type { Outcome } from "./member";
 

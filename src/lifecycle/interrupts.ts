@@ -1,7 +1,7 @@
 /**
  * Ctrl-C and SIGTERM during cluster work. The first signal stops every kubectl and asks
  * the workflow to wind down (it says what was done and how to resume); the second ends
- * jobx at once — through the caller's `onSecond`, since only src/cli.ts ends the process.
+ * jobx at once — through the caller's `onSecond`, since only src/cli/main.ts ends the process.
  */
 import { EXIT, type ExitCode } from "../errors";
 import type { Kubectl } from "../kube/kubectl";

@@ -44,7 +44,7 @@ function verdictOf(member: MemberSummary, bars: PodBar[], running: boolean, logT
     case "succeeded":
       return { kind: "passed" };
     case "failed": {
-      // The log tail comes from the member's last pod (see src/commands/reports.ts).
+      // The log tail comes from the member's last pod (see src/lifecycle/reports.ts).
       const failedPod = bars.at(-1);
       const tail = logTails[member.job];
       const lines = [`Job ${member.job} failed${said ? `: ${said}` : ""}`, ...podLines(bars)];

@@ -102,6 +102,75 @@ function controllerRef(obj: Obj | undefined): { uid: string; name: string } | un
   return ref ? { uid: ref.uid, name: ref.name } : undefined;
 }
 
+/** One sync of one Job: what it read, and what each phase leaves for the next. */
+interface SyncPass {
+  namespace: string;
+  name: string;
+  uid: string;
+  job: Obj;
+  st: JobState;
+  spec: Obj;
+  /** the status being built, from a copy of the Job's */
+  status: Obj;
+  /** the conditions being built, from a copy of the Job's */
+  conditions: Obj[];
+  minor: number;
+  indexed: boolean;
+  perIndex: boolean;
+  completed: Set<number>;
+  failedIdx: Set<number>;
+  now: number;
+  nowTs: string;
+  /** the pods the Job controls, and of those the ones running and the ones terminating */
+  pods: Obj[];
+  live: Obj[];
+  terminatingPods: Obj[];
+  /** the Complete or Failed condition of a Job that had finished before this sync */
+  finished: Obj | undefined;
+  /** pods whose tracking finalizer is removed: counted (phase 1) or counted at the finish (phase 2) */
+  toRelease: Obj[];
+  podsToDelete: Obj[];
+  toCreate: { index?: number }[];
+  /** set by phase 2 when the Job finishes in this sync */
+  justFinished?: "Complete" | "Failed";
+}
+
+function addCondition(pass: SyncPass, type: string, reason: string, message: string): void {
+  pass.conditions.push({ type, status: "True", lastProbeTime: pass.nowTs, lastTransitionTime: pass.nowTs, reason, message });
+}
+
+/** Whether the completions a Job asks for are reached (K: job_controller.go syncJob). */
+function hasSucceeded(pass: SyncPass): boolean {
+  const { spec, status, live, indexed, completed } = pass;
+  if (spec.completions === undefined || spec.completions === null) return (status.succeeded ?? 0) > 0 && live.length === 0;
+  if (indexed) return completed.size >= spec.completions;
+  return (status.succeeded ?? 0) >= spec.completions;
+}
+
+/** Neither finished nor waiting in an interim condition: its pods are still managed. */
+function isStillRunning(pass: SyncPass): boolean {
+  return !pass.finished && !pass.justFinished && !pass.conditions.some((c) => c.type === "FailureTarget" || c.type === "SuccessCriteriaMet");
+}
+
+/** The status a Job not finished before this sync is written with. */
+function statusToWrite(pass: SyncPass): Obj {
+  const { status, conditions, live, terminatingPods, podsToDelete, toCreate, justFinished, indexed, perIndex, completed, failedIdx, minor } = pass;
+  const activeCount = live.length - podsToDelete.filter((p) => live.includes(p)).length + toCreate.length;
+  const newStatus: Obj = {};
+  if (conditions.length > 0) newStatus.conditions = conditions;
+  if (status.startTime) newStatus.startTime = status.startTime;
+  if (status.completionTime) newStatus.completionTime = status.completionTime;
+  if (activeCount > 0 && !justFinished) newStatus.active = activeCount;
+  if (status.succeeded) newStatus.succeeded = status.succeeded;
+  if (status.failed) newStatus.failed = status.failed;
+  if (indexed && completed.size > 0) newStatus.completedIndexes = formatIndexes(completed);
+  if (perIndex) newStatus.failedIndexes = formatIndexes(failedIdx);
+  if (minor >= 29) newStatus.terminating = terminatingPods.length + (justFinished ? 0 : podsToDelete.length);
+  newStatus.uncountedTerminatedPods = {};
+  newStatus.ready = justFinished ? 0 : live.filter((p) => isReady(p) && !podsToDelete.includes(p)).length;
+  return newStatus;
+}
+
 export class JobController {
   private readonly states = new Map<string, JobState>();
   /** Job uid → names of the pods it controls (same namespace), kept from pod events */
@@ -217,40 +286,78 @@ export class JobController {
     return st;
   }
 
+  /**
+   * One sync of one Job, in four phases: count the pods that finished, decide the Job's
+   * outcome, manage the pods of a Job still running, then write the status and act on pods.
+   */
   private sync(namespace: string, name: string): void {
     const job = this.registry.tryGet(R.jobs, namespace, name);
     if (!job) return;
-    const uid = job.metadata.uid as string;
-    const pods: Obj[] = [];
-    for (const podName of this.podsByJob.get(uid) ?? []) {
-      const p = this.registry.tryGet(R.pods, namespace, podName);
-      if (p && controllerRef(p)?.uid === uid) pods.push(p);
-    }
+    const pods = this.controlledPods(namespace, job.metadata.uid as string);
     if (job.metadata.deletionTimestamp) {
       // A Job being deleted (foreground) is not synced; its pods are let go.
       for (const p of pods) this.removeFinalizer(p);
       return;
     }
+    const pass = this.startPass(namespace, name, job, pods);
+    this.countFinishedPods(pass);
+    this.decideOutcome(pass);
+    if (isStillRunning(pass)) this.managePods(pass);
+    this.writeStatusThenAct(pass);
+  }
+
+  /** The pods whose controller reference is this Job's uid. */
+  private controlledPods(namespace: string, uid: string): Obj[] {
+    const pods: Obj[] = [];
+    for (const podName of this.podsByJob.get(uid) ?? []) {
+      const p = this.registry.tryGet(R.pods, namespace, podName);
+      if (p && controllerRef(p)?.uid === uid) pods.push(p);
+    }
+    return pods;
+  }
+
+  private startPass(namespace: string, name: string, job: Obj, pods: Obj[]): SyncPass {
     const st = this.state(job);
     const spec = job.spec ?? {};
     const status: Obj = clone(job.status ?? {});
-    const minor = this.minor();
     const indexed = spec.completionMode === "Indexed";
-    const perIndex = indexed && spec.backoffLimitPerIndex !== undefined;
-    const completed = parseIndexes(status.completedIndexes);
-    const failedIdx = parseIndexes(status.failedIndexes);
     const now = Date.now();
-    const nowTs = timestamp(now);
+    return {
+      namespace,
+      name,
+      uid: job.metadata.uid as string,
+      job,
+      st,
+      spec,
+      status,
+      conditions: clone((status.conditions ?? []) as Obj[]),
+      minor: this.minor(),
+      indexed,
+      perIndex: indexed && spec.backoffLimitPerIndex !== undefined,
+      completed: parseIndexes(status.completedIndexes),
+      failedIdx: parseIndexes(status.failedIndexes),
+      now,
+      nowTs: timestamp(now),
+      pods,
+      live: pods.filter((p) => !isTerminalPod(p) && p.metadata.deletionTimestamp === undefined),
+      terminatingPods: pods.filter((p) => p.metadata.deletionTimestamp !== undefined && !isTerminalPod(p)),
+      finished: cond(job, "Complete") ?? cond(job, "Failed"),
+      toRelease: [],
+      podsToDelete: [],
+      toCreate: [],
+    };
+  }
 
-    const alreadyFinished = cond(job, "Complete") !== undefined || cond(job, "Failed") !== undefined;
-    // 1. Count pods that finished (or went away unfinished) and release them.
-    const toRelease: Obj[] = [];
-    for (const p of pods) {
+  /** 1. Count pods that finished (or went away unfinished) and release them. */
+  private countFinishedPods(pass: SyncPass): void {
+    const { namespace, st, spec, status, indexed, perIndex, completed, failedIdx, now, toRelease } = pass;
+    const alreadyFinished = pass.finished !== undefined;
+    for (const p of pass.pods) {
       if (!(p.metadata.finalizers ?? []).includes(TRACKING_FINALIZER)) continue;
       const terminal = isTerminalPod(p);
       const deleting = p.metadata.deletionTimestamp !== undefined;
       if (!terminal && !deleting) continue;
-      if (!terminal && deleting && !cond(job, "Complete") && !cond(job, "Failed")) {
+      if (!terminal && deleting && !alreadyFinished) {
         // Wait for the node to report the pod's end, so `terminating` is visible.
         if (p.status?.phase !== "Failed" && p.status?.phase !== "Succeeded") continue;
       }
@@ -298,168 +405,167 @@ export class JobController {
         }
       }
     }
+  }
 
-    const live = pods.filter((p) => !isTerminalPod(p) && p.metadata.deletionTimestamp === undefined);
-    const terminatingPods = pods.filter((p) => p.metadata.deletionTimestamp !== undefined && !isTerminalPod(p));
-    const unreleased = (p: Obj): boolean => (p.metadata.finalizers ?? []).includes(TRACKING_FINALIZER) && !toRelease.includes(p);
-
-    // 2. Decide: finished already, finishing, failing or succeeding.
-    const finished = cond(job, "Complete") ?? cond(job, "Failed");
-    const conditions: Obj[] = clone((status.conditions ?? []) as Obj[]);
-    const addCondition = (type: string, reason: string, message: string): void => {
-      conditions.push({ type, status: "True", lastProbeTime: nowTs, lastTransitionTime: nowTs, reason, message });
-    };
-    let podsToDelete: Obj[] = [];
-    let justFinished: "Complete" | "Failed" | undefined;
+  /** 2. Decide: finished already, finishing, failing or succeeding. */
+  private decideOutcome(pass: SyncPass): void {
+    if (pass.finished) return;
+    const { job, minor } = pass;
     const interimFail = cond(job, "FailureTarget");
     const interimSuccess = cond(job, "SuccessCriteriaMet");
-
-    if (!finished) {
-      let failure: { reason: string; message: string } | undefined = interimFail ? { reason: interimFail.reason, message: interimFail.message } : undefined;
-      let success = interimSuccess !== undefined;
-      if (!failure && !success) {
-        const restarts = spec.template?.spec?.restartPolicy === "OnFailure"
-          ? live.reduce((n, p) => n + ((p.status?.containerStatuses ?? []) as Obj[]).reduce((m, c) => m + (c.restartCount ?? 0), 0) + ((p.status?.initContainerStatuses ?? []) as Obj[]).reduce((m, c) => m + (c.restartCount ?? 0), 0), 0)
-          : 0;
-        const ads = spec.activeDeadlineSeconds;
-        const started = status.startTime ? precise(st.startedAt, status.startTime) : undefined;
-        if (st.failJob) failure = st.failJob;
-        else if ((status.failed ?? 0) > spec.backoffLimit && !perIndex) failure = { reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" };
-        else if (spec.template?.spec?.restartPolicy === "OnFailure" && (spec.backoffLimit === 0 ? restarts > 0 : restarts >= spec.backoffLimit)) failure = { reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" };
-        else if (ads !== undefined && started !== undefined && !spec.suspend && now - started >= this.clock.real(ads * 1000)) failure = { reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" };
-        else if (perIndex && spec.maxFailedIndexes !== undefined && failedIdx.size > spec.maxFailedIndexes) failure = { reason: "MaxFailedIndexesExceeded", message: "Job has exceeded the specified maximal number of failed indexes" };
-        else if (perIndex && failedIdx.size > 0 && completed.size + failedIdx.size >= (spec.completions ?? 0) && live.every((p) => failedIdx.has(indexOf(p) ?? -1))) failure = { reason: "FailedIndexes", message: "Job has failed indexes" };
-        if (!failure) {
-          if (spec.completions === undefined || spec.completions === null) success = (status.succeeded ?? 0) > 0 && live.length === 0;
-          else if (indexed) success = completed.size >= spec.completions;
-          else success = (status.succeeded ?? 0) >= spec.completions;
-        }
-        if (failure) {
-          // Before 1.31 only a podFailurePolicy FailJob went through FailureTarget.
-          if (minor >= 31 || failure.reason === "PodFailurePolicy") addCondition("FailureTarget", failure.reason, failure.message);
-          this.events.record(job, "Warning", failure.reason, failure.message, "job-controller");
-        } else if (success && minor >= 31) {
-          addCondition("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods");
-        }
-      }
-      if (failure || success) {
-        podsToDelete = live;
-        const remaining = [...live, ...terminatingPods].length > 0 || pods.some(unreleased);
-        const interimFirst = minor >= 31 || conditions.some((c) => c.type === "FailureTarget");
-        if (!interimFirst || !remaining) {
-          if (!interimFirst && failure) {
-            // Before 1.31 the pods deleted at the failure were counted as failed at once.
-            const uncounted = [...live, ...terminatingPods].filter((p) => (p.metadata.finalizers ?? []).includes(TRACKING_FINALIZER) && !toRelease.includes(p));
-            status.failed = (status.failed ?? 0) + uncounted.length;
-            toRelease.push(...uncounted.filter((p) => p.metadata.deletionTimestamp !== undefined));
-            for (const p of uncounted) st.countedAtFinish.add(p.metadata.uid);
-          }
-          st.finishedAt = { text: nowTs, ms: now };
-          if (failure) {
-            addCondition("Failed", failure.reason, failure.message);
-            justFinished = "Failed";
-          } else {
-            addCondition("Complete", "CompletionsReached", "Reached expected number of succeeded pods");
-            status.completionTime = nowTs;
-            justFinished = "Complete";
-            this.events.record(job, "Normal", "Completed", "Job completed", "job-controller");
-          }
-        }
+    let failure: { reason: string; message: string } | undefined = interimFail ? { reason: interimFail.reason, message: interimFail.message } : undefined;
+    let success = interimSuccess !== undefined;
+    if (!failure && !success) {
+      failure = this.failureOf(pass);
+      if (!failure) success = hasSucceeded(pass);
+      if (failure) {
+        // Before 1.31 only a podFailurePolicy FailJob went through FailureTarget.
+        if (minor >= 31 || failure.reason === "PodFailurePolicy") addCondition(pass, "FailureTarget", failure.reason, failure.message);
+        this.events.record(job, "Warning", failure.reason, failure.message, "job-controller");
+      } else if (success && minor >= 31) {
+        addCondition(pass, "SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods");
       }
     }
+    if (failure || success) this.finishJob(pass, failure);
+  }
 
-    // 3. Suspension and pod management for a Job still running.
-    const running = !finished && !justFinished && !conditions.some((c) => c.type === "FailureTarget" || c.type === "SuccessCriteriaMet");
-    const toCreate: { index?: number }[] = [];
-    if (running) {
-      const suspended = conditions.find((c) => c.type === "Suspended");
-      if (spec.suspend) {
-        for (const p of live) st.suspendDeleted.add(p.metadata.uid);
-        podsToDelete = live;
-        if (!suspended || suspended.status !== "True") {
-          const rest = conditions.filter((c) => c.type !== "Suspended");
-          conditions.length = 0;
-          conditions.push(...rest, { type: "Suspended", status: "True", lastProbeTime: nowTs, lastTransitionTime: nowTs, reason: "JobSuspended", message: "Job suspended" });
-          this.events.record(job, "Normal", "Suspended", "Job suspended", "job-controller");
-        }
-        delete status.startTime;
-      } else {
-        if (suspended && suspended.status === "True") {
-          suspended.status = "False";
-          suspended.reason = "JobResumed";
-          suspended.message = "Job resumed";
-          suspended.lastProbeTime = nowTs;
-          suspended.lastTransitionTime = nowTs;
-          this.events.record(job, "Normal", "Resumed", "Job resumed", "job-controller");
-        }
-        if (!status.startTime) {
-          status.startTime = nowTs;
-          st.startedAt = { text: nowTs, ms: now };
-        }
-        const parallelism = spec.parallelism ?? 1;
-        if (indexed) {
-          const activeByIndex = new Map<number, Obj[]>();
-          for (const p of live) {
-            const i = indexOf(p);
-            if (i === undefined || i >= spec.completions || completed.has(i) || failedIdx.has(i)) {
-              podsToDelete.push(p);
-              continue;
-            }
-            activeByIndex.set(i, [...(activeByIndex.get(i) ?? []), p]);
-          }
-          for (const list of activeByIndex.values()) podsToDelete.push(...list.slice(1));
-          let active = activeByIndex.size;
-          if (active > parallelism) {
-            const extra = [...activeByIndex.keys()].sort((a, b) => b - a).slice(0, active - parallelism);
-            for (const i of extra) podsToDelete.push(...(activeByIndex.get(i) ?? []));
-            active = parallelism;
-          }
-          let nextBackoffAt = Infinity;
-          for (let i = 0; i < spec.completions && active + toCreate.length < parallelism; i++) {
-            if (completed.has(i) || failedIdx.has(i) || activeByIndex.has(i)) continue;
-            if (terminatingPods.some((p) => indexOf(p) === i) && spec.podReplacementPolicy === "Failed") continue;
-            const failures = perIndex ? (st.indexFailures.get(i)?.count ?? 0) : st.failuresAfterLastSuccess;
-            const lastAt = perIndex ? (st.indexFailures.get(i)?.at ?? 0) : st.lastFailureAt;
-            const readyAt = lastAt + this.clock.real(podFailureBackoffMs(failures));
-            if (failures > 0 && readyAt > now) {
-              nextBackoffAt = Math.min(nextBackoffAt, readyAt);
-              continue;
-            }
-            toCreate.push({ index: i });
-          }
-          this.scheduleBackoff(st, namespace, name, nextBackoffAt);
-        } else {
-          let want: number;
-          if (spec.completions === undefined || spec.completions === null) want = (status.succeeded ?? 0) > 0 ? Math.min(live.length, parallelism) : parallelism;
-          else want = Math.max(0, Math.min(spec.completions - (status.succeeded ?? 0), parallelism));
-          if (live.length > want) {
-            const surplus = [...live].sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp))).slice(0, live.length - want);
-            podsToDelete.push(...surplus);
-          } else if (live.length < want) {
-            const readyAt = st.lastFailureAt + this.clock.real(podFailureBackoffMs(st.failuresAfterLastSuccess));
-            const waitForTerminating = spec.podReplacementPolicy === "Failed" && terminatingPods.length > 0;
-            if (st.failuresAfterLastSuccess > 0 && readyAt > now) this.scheduleBackoff(st, namespace, name, readyAt);
-            else if (!waitForTerminating) for (let n = live.length; n < want; n++) toCreate.push({});
-          }
-        }
-      }
+  /** Why a Job not yet failing fails now, if it does (K: job_controller.go syncJob). */
+  private failureOf(pass: SyncPass): { reason: string; message: string } | undefined {
+    const { st, spec, status, live, perIndex, completed, failedIdx, now } = pass;
+    const restarts = spec.template?.spec?.restartPolicy === "OnFailure"
+      ? live.reduce((n, p) => n + ((p.status?.containerStatuses ?? []) as Obj[]).reduce((m, c) => m + (c.restartCount ?? 0), 0) + ((p.status?.initContainerStatuses ?? []) as Obj[]).reduce((m, c) => m + (c.restartCount ?? 0), 0), 0)
+      : 0;
+    const ads = spec.activeDeadlineSeconds;
+    const started = status.startTime ? precise(st.startedAt, status.startTime) : undefined;
+    if (st.failJob) return st.failJob;
+    if ((status.failed ?? 0) > spec.backoffLimit && !perIndex) return { reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" };
+    if (spec.template?.spec?.restartPolicy === "OnFailure" && (spec.backoffLimit === 0 ? restarts > 0 : restarts >= spec.backoffLimit)) return { reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" };
+    if (ads !== undefined && started !== undefined && !spec.suspend && now - started >= this.clock.real(ads * 1000)) return { reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" };
+    if (perIndex && spec.maxFailedIndexes !== undefined && failedIdx.size > spec.maxFailedIndexes) return { reason: "MaxFailedIndexesExceeded", message: "Job has exceeded the specified maximal number of failed indexes" };
+    if (perIndex && failedIdx.size > 0 && completed.size + failedIdx.size >= (spec.completions ?? 0) && live.every((p) => failedIdx.has(indexOf(p) ?? -1))) return { reason: "FailedIndexes", message: "Job has failed indexes" };
+    return undefined;
+  }
+
+  /**
+   * A failing or succeeding Job: its live pods go, and it finishes now unless (from 1.31,
+   * or after a FailureTarget) it waits in its interim condition for its pods to be gone.
+   */
+  private finishJob(pass: SyncPass, failure: { reason: string; message: string } | undefined): void {
+    const { job, st, status, conditions, live, terminatingPods, pods, toRelease, minor, now, nowTs } = pass;
+    pass.podsToDelete = live;
+    const unreleased = (p: Obj): boolean => (p.metadata.finalizers ?? []).includes(TRACKING_FINALIZER) && !toRelease.includes(p);
+    const remaining = [...live, ...terminatingPods].length > 0 || pods.some(unreleased);
+    const interimFirst = minor >= 31 || conditions.some((c) => c.type === "FailureTarget");
+    if (interimFirst && remaining) return;
+    if (!interimFirst && failure) {
+      // Before 1.31 the pods deleted at the failure were counted as failed at once.
+      const uncounted = [...live, ...terminatingPods].filter((p) => (p.metadata.finalizers ?? []).includes(TRACKING_FINALIZER) && !toRelease.includes(p));
+      status.failed = (status.failed ?? 0) + uncounted.length;
+      toRelease.push(...uncounted.filter((p) => p.metadata.deletionTimestamp !== undefined));
+      for (const p of uncounted) st.countedAtFinish.add(p.metadata.uid);
     }
+    st.finishedAt = { text: nowTs, ms: now };
+    if (failure) {
+      addCondition(pass, "Failed", failure.reason, failure.message);
+      pass.justFinished = "Failed";
+    } else {
+      addCondition(pass, "Complete", "CompletionsReached", "Reached expected number of succeeded pods");
+      status.completionTime = nowTs;
+      pass.justFinished = "Complete";
+      this.events.record(job, "Normal", "Completed", "Job completed", "job-controller");
+    }
+  }
 
-    // 4. Write the status, then act on pods.
-    const activeCount = live.length - podsToDelete.filter((p) => live.includes(p)).length + toCreate.length;
-    const newStatus: Obj = {};
-    if (conditions.length > 0) newStatus.conditions = conditions;
-    if (status.startTime) newStatus.startTime = status.startTime;
-    if (status.completionTime) newStatus.completionTime = status.completionTime;
-    if (activeCount > 0 && !justFinished) newStatus.active = activeCount;
-    if (status.succeeded) newStatus.succeeded = status.succeeded;
-    if (status.failed) newStatus.failed = status.failed;
-    if (indexed && completed.size > 0) newStatus.completedIndexes = formatIndexes(completed);
-    if (perIndex) newStatus.failedIndexes = formatIndexes(failedIdx);
-    if (minor >= 29) newStatus.terminating = terminatingPods.length + (justFinished ? 0 : podsToDelete.length);
-    newStatus.uncountedTerminatedPods = {};
-    newStatus.ready = justFinished ? 0 : live.filter((p) => isReady(p) && !podsToDelete.includes(p)).length;
-    if (finished) {
+  /** 3. Suspension and pod management for a Job still running. */
+  private managePods(pass: SyncPass): void {
+    const { job, st, spec, status, conditions, live, now, nowTs } = pass;
+    const suspended = conditions.find((c) => c.type === "Suspended");
+    if (spec.suspend) {
+      for (const p of live) st.suspendDeleted.add(p.metadata.uid);
+      pass.podsToDelete = live;
+      if (!suspended || suspended.status !== "True") {
+        const rest = conditions.filter((c) => c.type !== "Suspended");
+        conditions.length = 0;
+        conditions.push(...rest, { type: "Suspended", status: "True", lastProbeTime: nowTs, lastTransitionTime: nowTs, reason: "JobSuspended", message: "Job suspended" });
+        this.events.record(job, "Normal", "Suspended", "Job suspended", "job-controller");
+      }
+      delete status.startTime;
+      return;
+    }
+    if (suspended && suspended.status === "True") {
+      suspended.status = "False";
+      suspended.reason = "JobResumed";
+      suspended.message = "Job resumed";
+      suspended.lastProbeTime = nowTs;
+      suspended.lastTransitionTime = nowTs;
+      this.events.record(job, "Normal", "Resumed", "Job resumed", "job-controller");
+    }
+    if (!status.startTime) {
+      status.startTime = nowTs;
+      st.startedAt = { text: nowTs, ms: now };
+    }
+    if (pass.indexed) this.planIndexedPods(pass);
+    else this.planPods(pass);
+  }
+
+  /** An Indexed Job: one live pod per index still open, up to parallelism, after each index's back-off. */
+  private planIndexedPods(pass: SyncPass): void {
+    const { namespace, name, st, spec, live, terminatingPods, perIndex, completed, failedIdx, now, podsToDelete, toCreate } = pass;
+    const parallelism = spec.parallelism ?? 1;
+    const activeByIndex = new Map<number, Obj[]>();
+    for (const p of live) {
+      const i = indexOf(p);
+      if (i === undefined || i >= spec.completions || completed.has(i) || failedIdx.has(i)) {
+        podsToDelete.push(p);
+        continue;
+      }
+      activeByIndex.set(i, [...(activeByIndex.get(i) ?? []), p]);
+    }
+    for (const list of activeByIndex.values()) podsToDelete.push(...list.slice(1));
+    let active = activeByIndex.size;
+    if (active > parallelism) {
+      const extra = [...activeByIndex.keys()].sort((a, b) => b - a).slice(0, active - parallelism);
+      for (const i of extra) podsToDelete.push(...(activeByIndex.get(i) ?? []));
+      active = parallelism;
+    }
+    let nextBackoffAt = Infinity;
+    for (let i = 0; i < spec.completions && active + toCreate.length < parallelism; i++) {
+      if (completed.has(i) || failedIdx.has(i) || activeByIndex.has(i)) continue;
+      if (terminatingPods.some((p) => indexOf(p) === i) && spec.podReplacementPolicy === "Failed") continue;
+      const failures = perIndex ? (st.indexFailures.get(i)?.count ?? 0) : st.failuresAfterLastSuccess;
+      const lastAt = perIndex ? (st.indexFailures.get(i)?.at ?? 0) : st.lastFailureAt;
+      const readyAt = lastAt + this.clock.real(podFailureBackoffMs(failures));
+      if (failures > 0 && readyAt > now) {
+        nextBackoffAt = Math.min(nextBackoffAt, readyAt);
+        continue;
+      }
+      toCreate.push({ index: i });
+    }
+    this.scheduleBackoff(st, namespace, name, nextBackoffAt);
+  }
+
+  /** A NonIndexed Job: as many live pods as completions still wanted, up to parallelism, after the back-off. */
+  private planPods(pass: SyncPass): void {
+    const { namespace, name, st, spec, status, live, terminatingPods, now, podsToDelete, toCreate } = pass;
+    const parallelism = spec.parallelism ?? 1;
+    let want: number;
+    if (spec.completions === undefined || spec.completions === null) want = (status.succeeded ?? 0) > 0 ? Math.min(live.length, parallelism) : parallelism;
+    else want = Math.max(0, Math.min(spec.completions - (status.succeeded ?? 0), parallelism));
+    if (live.length > want) {
+      const surplus = [...live].sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp))).slice(0, live.length - want);
+      podsToDelete.push(...surplus);
+    } else if (live.length < want) {
+      const readyAt = st.lastFailureAt + this.clock.real(podFailureBackoffMs(st.failuresAfterLastSuccess));
+      const waitForTerminating = spec.podReplacementPolicy === "Failed" && terminatingPods.length > 0;
+      if (st.failuresAfterLastSuccess > 0 && readyAt > now) this.scheduleBackoff(st, namespace, name, readyAt);
+      else if (!waitForTerminating) for (let n = live.length; n < want; n++) toCreate.push({});
+    }
+  }
+
+  /** 4. Write the status, then act on pods. */
+  private writeStatusThenAct(pass: SyncPass): void {
+    const { namespace, name, uid, job, st, spec, minor, pods, terminatingPods, toRelease, podsToDelete, toCreate, justFinished } = pass;
+    if (pass.finished) {
       // A finished Job only keeps releasing its pods.
       for (const p of toRelease) this.removeFinalizer(p);
       this.scheduleTtl(st, job);
@@ -469,6 +575,7 @@ export class JobController {
       if (JSON.stringify(st2) !== JSON.stringify(job.status)) this.writeStatus(namespace, name, uid, st2);
       return;
     }
+    const newStatus = statusToWrite(pass);
     this.writeStatus(namespace, name, uid, newStatus);
     for (const p of toRelease) this.removeFinalizer(p);
     for (const p of podsToDelete) {
