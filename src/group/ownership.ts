@@ -17,7 +17,7 @@ export interface OwnedObject {
     uid?: string;
     labels?: Record<string, string>;
     ownerReferences?: { kind?: string; name?: string; uid?: string }[];
-    managedFields?: { manager?: string; operation?: string; time?: string }[];
+    managedFields?: { manager?: string; operation?: string; time?: string; subresource?: string }[];
   };
 }
 
@@ -29,9 +29,13 @@ export type Standing =
   /** Someone else's; `owner` says whose. */
   | { kind: "foreign"; owner: string };
 
-/** Who made an object, as its managed fields say: the first manager that wrote it. */
+/**
+ * Who made an object, as its managed fields say: the first manager that wrote the object
+ * itself. Writers of a subresource (the Job controller on `status`, within the same second
+ * as the create) keep it running; they did not make it.
+ */
 function creator(object: OwnedObject): string | undefined {
-  const fields = object.metadata.managedFields ?? [];
+  const fields = (object.metadata.managedFields ?? []).filter((f) => !f.subresource);
   const first = [...fields].sort((a, b) => (a.time ?? "").localeCompare(b.time ?? ""))[0];
   return first?.manager;
 }

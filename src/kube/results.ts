@@ -21,7 +21,7 @@ export interface KubeObject {
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
     ownerReferences?: OwnerReference[];
-    managedFields?: { manager?: string; operation?: string; time?: string }[];
+    managedFields?: { manager?: string; operation?: string; time?: string; subresource?: string }[];
     creationTimestamp?: string;
     deletionTimestamp?: string;
     finalizers?: string[];
