@@ -12,13 +12,13 @@
  * that reason printed, on the others.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, inject, it } from "vitest";
 import { startFakeCluster } from "../fake-cluster/index";
 import { kubectlRunner } from "../fake-cluster/kubectl";
-import type { FakeCluster, FakeClusterOptions } from "../fake-cluster/types";
+import type { FakeCluster, FakeClusterOptions, RequestCount } from "../fake-cluster/types";
 import { EXEC_LABEL, TIME_SCALE_LABEL } from "../node-agent/index";
 
 export type ClusterKind = "fake" | "real" | "own";
@@ -28,6 +28,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** The real control plane's admin kubeconfig, from real-setup.ts. */
     realKubeconfig: string;
+    /** Its audit log: the requests of kubectl and jobx, counted per namespace. */
+    realAuditLog: string;
   }
 }
 
@@ -42,6 +44,8 @@ export interface TestCluster extends FakeCluster {
   kind: ClusterKind;
   /** The namespace the test's kubeconfig points at. */
   namespace: string;
+  /** The kubeconfig's current context. */
+  context: string;
 }
 
 /** `it`, or on a cluster other than the fake, a skip that says why. */
@@ -58,8 +62,59 @@ function fakeOnlyMethod(name: string): never {
   throw new Error(`${name}() needs the fake cluster: declare this test with fakeOnly(reason)`);
 }
 
+function readFrom(file: string, offset: number): string {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.max(0, size - offset));
+    readSync(fd, buf, 0, buf.length, offset);
+    return buf.toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Request counts of one namespace from the real API server's audit log, named as the fake
+ * counts them (verb, and resource with its subresource: "jobs", "pods/log", "jobs/status").
+ * Requests outside any namespace (discovery, /version, nodes) are not counted.
+ */
+function auditCounter(file: string, namespace: string): { counts(): RequestCount[]; reset(): void } {
+  let offset = 0;
+  return {
+    reset() {
+      offset = fstatSizeOf(file);
+    },
+    counts() {
+      const byKey = new Map<string, RequestCount>();
+      for (const line of readFrom(file, offset).split("\n")) {
+        if (!line.trim()) continue;
+        const e = JSON.parse(line) as { verb: string; objectRef?: { resource?: string; subresource?: string; namespace?: string; name?: string } };
+        const ref = e.objectRef;
+        const inNamespace = ref?.namespace === namespace || (ref?.resource === "namespaces" && ref.name === namespace);
+        if (!inNamespace || !ref?.resource) continue;
+        const resource = ref.subresource ? `${ref.resource}/${ref.subresource}` : ref.resource;
+        const key = `${e.verb} ${resource}`;
+        const c = byKey.get(key) ?? { verb: e.verb, resource, count: 0 };
+        c.count += 1;
+        byKey.set(key, c);
+      }
+      return [...byKey.values()];
+    },
+  };
+}
+
+function fstatSizeOf(file: string): number {
+  const fd = openSync(file, "r");
+  try {
+    return fstatSync(fd).size;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A fresh namespace on a cluster we do not own, and a kubeconfig that points at it. */
-async function namespaceCluster(kind: ClusterKind, adminKubeconfig: string, options: FakeClusterOptions): Promise<TestCluster> {
+async function namespaceCluster(kind: ClusterKind, adminKubeconfig: string, options: FakeClusterOptions, auditLog?: string): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), "jobx-test-ns-"));
   const cacheDir = join(dir, "cache");
   const env: Record<string, string> = {};
@@ -67,7 +122,7 @@ async function namespaceCluster(kind: ClusterKind, adminKubeconfig: string, opti
   const admin = kubectlRunner({ ...env, KUBECONFIG: adminKubeconfig }, cacheDir);
   const flat = await admin.run(["config", "view", "--minify", "--flatten", "-o", "json"]);
   if (flat.exitCode !== 0) throw new Error(`reading ${adminKubeconfig}: ${flat.stderr}`);
-  const config = JSON.parse(flat.stdout) as { clusters: { cluster: { server: string } }[]; contexts: { context: Record<string, string> }[] };
+  const config = JSON.parse(flat.stdout) as { clusters: { cluster: { server: string } }[]; contexts: { context: Record<string, string> }[]; "current-context": string };
   const namespace = `jobx-test-${randomBytes(4).toString("hex")}`;
   for (const c of config.contexts) c.context.namespace = namespace;
   const kubeconfigPath = join(dir, "kubeconfig");
@@ -83,17 +138,19 @@ async function namespaceCluster(kind: ClusterKind, adminKubeconfig: string, opti
     if (labelled.exitCode !== 0) throw new Error(`labelling namespace ${namespace}: ${labelled.stderr}`);
   }
   const url = config.clusters[0]?.cluster.server ?? "";
+  const audit = auditLog ? auditCounter(auditLog, namespace) : undefined;
   return {
     kind,
     namespace,
+    context: config["current-context"],
     url,
     port: Number(new URL(url).port || 443),
     kubeconfigPath,
     cacheDir,
     env,
     kubectl: runner.run,
-    requestCounts: () => fakeOnlyMethod("requestCounts"),
-    resetCounts: () => fakeOnlyMethod("resetCounts"),
+    requestCounts: () => (audit ? audit.counts() : fakeOnlyMethod("requestCounts")),
+    resetCounts: () => (audit ? audit.reset() : fakeOnlyMethod("resetCounts")),
     setFaults: () => fakeOnlyMethod("setFaults"),
     clearFaults: () => {},
     setMinorVersion: () => fakeOnlyMethod("setMinorVersion"),
@@ -108,8 +165,8 @@ async function namespaceCluster(kind: ClusterKind, adminKubeconfig: string, opti
 
 async function startCluster(options: FakeClusterOptions): Promise<TestCluster> {
   const kind = clusterKind();
-  if (kind === "fake") return { ...(await startFakeCluster(options)), kind, namespace: "default" };
-  if (kind === "real") return namespaceCluster(kind, inject("realKubeconfig"), options);
+  if (kind === "fake") return { ...(await startFakeCluster(options)), kind, namespace: "default", context: "fake" };
+  if (kind === "real") return namespaceCluster(kind, inject("realKubeconfig"), options, inject("realAuditLog"));
   const own = process.env.JOBX_TEST_KUBECONFIG ?? process.env.KUBECONFIG;
   if (!own) throw new Error("JOBX_TEST_CLUSTER=own needs JOBX_TEST_KUBECONFIG (or KUBECONFIG) naming the cluster's kubeconfig");
   return namespaceCluster(kind, own, options);

@@ -12,6 +12,7 @@ export async function setup(project: TestProject): Promise<void> {
   cluster = await startRealCluster({ log: (line) => process.stderr.write(`${line}\n`) });
   process.stderr.write(`real control plane ${cluster.version} ready at ${cluster.url} in ${Math.round((Date.now() - started) / 1000)} s\n`);
   project.provide("realKubeconfig", cluster.kubeconfigPath);
+  project.provide("realAuditLog", cluster.auditLog);
 }
 
 export async function teardown(): Promise<void> {

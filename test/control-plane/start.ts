@@ -33,6 +33,12 @@ export interface RealCluster {
   nodeName: string;
   /** The folder of the cluster's data and component logs (removed by stop()). */
   dir: string;
+  /**
+   * The API server's audit log (JSON lines): one entry per request of the admin user, the
+   * one kubectl and jobx use — not of the controllers or the node, which have users of
+   * their own. Tests count requests with it (see test/cluster).
+   */
+  auditLog: string;
   stop(): Promise<void>;
 }
 
@@ -139,8 +145,30 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     writeFileSync(join(dir, "sa.key"), privateKey.export({ type: "pkcs8", format: "pem" }));
     writeFileSync(join(dir, "sa.pub"), publicKey.export({ type: "spki", format: "pem" }));
-    const token = randomBytes(24).toString("hex");
-    writeFileSync(join(dir, "tokens.csv"), `${token},jobx-admin,jobx-admin,"system:masters"\n`);
+    const newToken = (): string => randomBytes(24).toString("hex");
+    const token = newToken();
+    const controllerToken = newToken();
+    const nodeToken = newToken();
+    writeFileSync(
+      join(dir, "tokens.csv"),
+      [
+        `${token},jobx-admin,jobx-admin,"system:masters"`,
+        `${controllerToken},system:kube-controller-manager,kcm,"system:masters"`,
+        `${nodeToken},system:node:jobx-node,node,"system:masters,system:nodes"`,
+      ].join("\n") + "\n",
+    );
+    const auditLog = join(dir, "audit.log");
+    writeFileSync(
+      join(dir, "audit-policy.yaml"),
+      `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: ["RequestReceived", "ResponseStarted"]
+rules:
+- level: Metadata
+  users: ["jobx-admin"]
+- level: None
+`,
+    );
     const certDir = join(dir, "certs");
     mkdirSync(certDir);
     run("kube-apiserver", bin.kubeApiserver, [
@@ -162,6 +190,9 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       // No service-account token controller runs: pods go without a token volume.
       "--disable-admission-plugins=ServiceAccount",
       "--kubelet-preferred-address-types=InternalIP",
+      `--audit-policy-file=${join(dir, "audit-policy.yaml")}`,
+      `--audit-log-path=${auditLog}`,
+      "--audit-log-format=json",
       "--profiling=false",
       "--v=1",
     ]);
@@ -174,7 +205,7 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
 
     const kubeconfig = kubeconfigText(url, ca, token);
     const cmKubeconfig = join(dir, "controller-manager.kubeconfig");
-    writeFileSync(cmKubeconfig, kubeconfig);
+    writeFileSync(cmKubeconfig, kubeconfigText(url, ca, controllerToken));
     run("kube-controller-manager", bin.kubeControllerManager, [
       `--kubeconfig=${cmKubeconfig}`,
       "--controllers=job-controller,garbage-collector-controller,ttl-after-finished-controller,namespace-controller,resourcequota-controller",
@@ -189,7 +220,7 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
 
     agent = await startNodeAgent({
       server: url,
-      token,
+      token: nodeToken,
       ca,
       tls: { key: readFileSync(join(certDir, "apiserver.key"), "utf8"), cert: ca },
       execCommands: options.execCommands,
@@ -203,7 +234,7 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
     mkdirSync(dirname(kubeconfigPath), { recursive: true });
     writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
     const nodeName = agent.nodeName;
-    return { url, kubeconfigPath, version: bin.kubernetesVersion, nodeName, dir, stop };
+    return { url, kubeconfigPath, version: bin.kubernetesVersion, nodeName, dir, auditLog, stop };
   } catch (e) {
     await stop();
     throw e;

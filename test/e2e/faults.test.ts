@@ -1,16 +1,16 @@
+import type { TestCluster } from "../cluster/index";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { FakeCluster } from "../fake-cluster/index";
-import { behaviourTemplate, jobNames, jobxAsync, requests, tempDir, useCluster } from "./helpers";
+import { behaviourTemplate, fakeOnly, jobNames, jobxAsync, requests, tempDir, useCluster } from "./helpers";
 
 const dir = tempDir();
 const clusterOf = useCluster();
-let cluster: FakeCluster;
+let cluster: TestCluster;
 beforeEach(() => {
   cluster = clusterOf();
 });
 
 describe("jobx apply under faults", () => {
-  it("429 without Retry-After: jobx re-sends the refused Jobs, no duplicates", async () => {
+  fakeOnly("injected 429s")("429 without Retry-After: jobx re-sends the refused Jobs, no duplicates", async () => {
     cluster.resetCounts();
     cluster.setFaults({ failNext: { count: 3, status: 429, verbs: ["create"], resources: ["jobs"] } });
     try {
@@ -23,7 +23,7 @@ describe("jobx apply under faults", () => {
     }
   });
 
-  it("429 with Retry-After: kubectl retries by itself; jobx does not multiply retries", async () => {
+  fakeOnly("injected 429s")("429 with Retry-After: kubectl retries by itself; jobx does not multiply retries", async () => {
     cluster.resetCounts();
     cluster.setFaults({ failNext: { count: 2, status: 429, retryAfterSeconds: 1, verbs: ["create"], resources: ["jobs"] } });
     try {
@@ -36,7 +36,7 @@ describe("jobx apply under faults", () => {
     }
   });
 
-  it("a quota refusal is reported per row and the others are created", async () => {
+  fakeOnly("an injected quota")("a quota refusal is reported per row and the others are created", async () => {
     const existing = (await cluster.kubectl(["get", "jobs", "-o", "name"])).stdout.trim().split("\n").filter(Boolean).length;
     cluster.setFaults({ jobQuota: existing + 2 });
     try {
@@ -50,7 +50,7 @@ describe("jobx apply under faults", () => {
     }
   });
 
-  it("an apply interrupted by Ctrl-C says what was done; re-running completes it", async () => {
+  fakeOnly("injected slow answers")("an apply interrupted by Ctrl-C says what was done; re-running completes it", async () => {
     const template = behaviourTemplate(dir, "intr", {});
     const items = Array.from({ length: 60 }, (_, i) => `i${i}`).join(",");
     cluster.setFaults({ slowMs: 50 });

@@ -3,17 +3,17 @@
  * kubectl has it, logs' flags, groups applied from `jobx expand` output, completion and
  * the plugin name.
  */
+import type { TestCluster } from "../cluster/index";
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "../cli/run";
-import type { FakeCluster } from "../fake-cluster/index";
 import { behaviourTemplate, jobNames, jobxAsync, tempDir, useCluster } from "./helpers";
 
 const dir = tempDir();
 const clusterOf = useCluster();
-let cluster: FakeCluster;
+let cluster: TestCluster;
 beforeEach(() => {
   cluster = clusterOf();
 });
@@ -22,11 +22,11 @@ describe("flags and output as kubectl has them", () => {
   it("global flags before or after the command: --context, -n, --kubeconfig", async () => {
     await cluster.kubectl(["create", "namespace", "batch"]);
     const template = behaviourTemplate(dir, "glob", {});
-    const apply = await jobxAsync(cluster, ["--context", "fake", "-n", "batch", "apply", template, "--items", "a", "--group", "glob"]);
+    const apply = await jobxAsync(cluster, ["--context", cluster.context, "-n", "batch", "apply", template, "--items", "a", "--group", "glob"]);
     expect(apply.status, apply.stderr).toBe(0);
     expect(await jobNames(cluster, "jobx.dev/group=glob")).toEqual([]); // not in default
     const before = await jobxAsync(cluster, ["--kubeconfig", cluster.kubeconfigPath, "-n", "batch", "status", "glob", "-o", "name"]);
-    const after = await jobxAsync(cluster, ["status", "glob", "-n", "batch", "--context", "fake", "-o", "name"]);
+    const after = await jobxAsync(cluster, ["status", "glob", "-n", "batch", "--context", cluster.context, "-o", "name"]);
     expect(before.stdout).toBe("job.batch/glob-a\n");
     expect(after.stdout).toBe(before.stdout);
   });

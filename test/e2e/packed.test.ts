@@ -4,15 +4,15 @@
  * and resume on it. (The pods' own mechanism — the resolver reading the rows ConfigMap —
  * runs in exec mode in exec-packed.test.ts.)
  */
+import type { TestCluster } from "../cluster/index";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { FakeCluster } from "../fake-cluster/index";
 import { jobNames, jobxAsync, requests, tempDir, useCluster } from "./helpers";
 
 const dir = tempDir();
 const clusterOf = useCluster();
-let cluster: FakeCluster;
+let cluster: TestCluster;
 beforeEach(() => {
   cluster = clusterOf();
 });

@@ -1,12 +1,12 @@
+import type { TestCluster } from "../cluster/index";
 import { beforeEach, describe, expect, it } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FakeCluster } from "../fake-cluster/index";
 import { behaviourTemplate, jobxAsync, tempDir, useCluster } from "./helpers";
 
 const dir = tempDir();
 const clusterOf = useCluster();
-let cluster: FakeCluster;
+let cluster: TestCluster;
 beforeEach(() => {
   cluster = clusterOf();
 });

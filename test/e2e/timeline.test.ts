@@ -3,15 +3,15 @@
  * does, in whole seconds, so the group runs at time scale 1 with durations of seconds and
  * the figures are checked to about a second.
  */
+import type { TestCluster } from "../cluster/index";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Timeline } from "../../src/group/timeline-types";
 import { displayWidth } from "../../src/ui/timeline-drawing";
-import type { FakeCluster } from "../fake-cluster/index";
 import { behaviourTemplate, jobxAsync, tempDir, useCluster } from "./helpers";
 
 const dir = tempDir();
 const clusterOf = useCluster({ timeScale: 1 });
-let cluster: FakeCluster;
+let cluster: TestCluster;
 beforeEach(() => {
   cluster = clusterOf();
 });

@@ -2,15 +2,15 @@
  * jobx changes only what is its group's and reports only what happened. Each test is a
  * reproduction of a way that promise broke, run as a user (or an attacker) would type it.
  */
+import type { TestCluster } from "../cluster/index";
 import { beforeEach, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FakeCluster } from "../fake-cluster/index";
-import { behaviourTemplate, jobNames, jobxAsync, requests, tempDir, useCluster } from "./helpers";
+import { behaviourTemplate, fakeOnly, jobNames, jobxAsync, requests, tempDir, useCluster } from "./helpers";
 
 const dir = tempDir();
 const clusterOf = useCluster();
-let cluster: FakeCluster;
+let cluster: TestCluster;
 beforeEach(() => {
   cluster = clusterOf();
 });
@@ -49,7 +49,7 @@ describe("nothing that is not the group's is changed or deleted", () => {
     const before = await object("configmap", "app-config");
     const apply = await jobxAsync(cluster, ["apply", "job", "--items", "a", "--group", "app-config"]);
     expect(apply.status, apply.stderr).toBe(7);
-    expect(apply.stderr).toContain("the ConfigMap app-config in namespace default is not a jobx group record (it belongs to field manager kubectl-create)");
+    expect(apply.stderr).toContain(`the ConfigMap app-config in namespace ${cluster.namespace} is not a jobx group record (it belongs to field manager kubectl-create)`);
     expect(apply.stderr).toContain("choose another group name with --group");
     expect(await jobNames(cluster, "jobx.dev/group=app-config")).toEqual([]);
     const del = await jobxAsync(cluster, ["delete", "app-config", "--yes"]);
@@ -158,7 +158,7 @@ describe("what jobx reports is what happened", () => {
     expect(changed.stderr).toContain("3 of 3 Jobs of group ones were not submitted");
   });
 
-  it("a 500 on the record write, on the first list of status and wait, and on delete is retried", async () => {
+  fakeOnly("injected 500s")("a 500 on the record write, on the first list of status and wait, and on delete is retried", async () => {
     const template = behaviourTemplate(dir, "flaky", {});
     cluster.setFaults({ failNext: { count: 2, status: 500, verbs: ["create"], resources: ["configmaps"] } });
     const apply = await jobxAsync(cluster, ["apply", template, "--items", "a", "--group", "flaky"]);
@@ -218,7 +218,7 @@ describe("what jobx reports is what happened", () => {
     expect(await object("configmap", "early")).toBeUndefined();
   });
 
-  it("Ctrl-C while the record is written exits 130 with the resume hint", async () => {
+  fakeOnly("injected slow answers")("Ctrl-C while the record is written exits 130 with the resume hint", async () => {
     cluster.resetCounts();
     cluster.setFaults({ slowMs: 1500 });
     const run = await jobxAsync(cluster, ["apply", "job", "--items", "a", "--group", "slowrecord"], {

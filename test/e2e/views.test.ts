@@ -1,12 +1,12 @@
+import type { TestCluster } from "../cluster/index";
 import { beforeEach, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import type { FakeCluster } from "../fake-cluster/index";
 import { ROOT } from "../cli/run";
-import { behaviourTemplate, jobxAsync, requests, tempDir, useCluster } from "./helpers";
+import { behaviourTemplate, fakeOnly, jobxAsync, requests, tempDir, useCluster } from "./helpers";
 
 const dir = tempDir();
 const clusterOf = useCluster();
-let cluster: FakeCluster;
+let cluster: TestCluster;
 beforeEach(() => {
   cluster = clusterOf();
 });
@@ -79,7 +79,7 @@ describe("what people and CI see while waiting", () => {
     expect(failed.stdout.trim()).toMatch(/^\[item=bad lg-bad-\w{5}\] hello from bad$/);
   });
 
-  it("logs -f: a refused or cut pod watch is started again, says why once, and no pod is missed", async () => {
+  fakeOnly("refused and cut watches")("logs -f: a refused or cut pod watch is started again, says why once, and no pod is missed", async () => {
     const template = behaviourTemplate(dir, "lgcut", { runTime: "{{ '100s' if item == 'a' else '300s' }}", log: "hello from $ITEM" });
     expect((await jobxAsync(cluster, ["apply", template, "--items", "a,b,c", "--group", "lgcut"])).status).toBe(0);
     cluster.resetCounts();

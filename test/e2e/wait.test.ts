@@ -1,10 +1,10 @@
+import type { TestCluster } from "../cluster/index";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { FakeCluster } from "../fake-cluster/index";
-import { behaviourTemplate, jobxAsync, tempDir, useCluster } from "./helpers";
+import { behaviourTemplate, fakeOnly, jobxAsync, tempDir, useCluster } from "./helpers";
 
 const dir = tempDir();
 const clusterOf = useCluster();
-let cluster: FakeCluster;
+let cluster: TestCluster;
 beforeEach(() => {
   cluster = clusterOf();
 });
@@ -82,7 +82,7 @@ describe("jobx wait: exit codes", () => {
     expect(run.stderr).toContain("no group nope");
   });
 
-  it("says once why a watch was refused, and keeps following by listing and watching again", async () => {
+  fakeOnly("refused watches")("says once why a watch was refused, and keeps following by listing and watching again", async () => {
     await applied("refused", { runTime: "300s" }, "a,b");
     cluster.setFaults({ failNext: { count: 2, status: 403, verbs: ["watch"], resources: ["jobs"] } });
     const run = await jobxAsync(cluster, ["wait", "refused", "--timeout", "60s"]);
@@ -90,7 +90,7 @@ describe("jobx wait: exit codes", () => {
     expect(run.stderr.match(/watching the group's Jobs: Error from server \(Forbidden\): jobs\.batch is forbidden: .*; listing them again/g)?.length, run.stderr).toBe(1);
   });
 
-  it("keeps following when the watch stream is cut", async () => {
+  fakeOnly("cut watch streams")("keeps following when the watch stream is cut", async () => {
     await applied("cut", { runTime: "300s" }, "a,b,c");
     cluster.resetCounts();
     cluster.setFaults({ cutWatch: { afterMs: 300 } });
