@@ -89,7 +89,9 @@ function auditCounter(file: string, namespace: string): { counts(): RequestCount
       const byKey = new Map<string, RequestCount>();
       for (const line of readFrom(file, offset).split("\n")) {
         if (!line.trim()) continue;
-        const e = JSON.parse(line) as { verb: string; objectRef?: { resource?: string; subresource?: string; namespace?: string; name?: string } };
+        const e = JSON.parse(line) as { verb: string; stage: string; objectRef?: { resource?: string; subresource?: string; namespace?: string; name?: string } };
+        // A watch counts once it has started (it completes only when it ends), the rest once answered.
+        if (e.stage !== (e.verb === "watch" ? "ResponseStarted" : "ResponseComplete")) continue;
         const ref = e.objectRef;
         const inNamespace = ref?.namespace === namespace || (ref?.resource === "namespaces" && ref.name === namespace);
         if (!inNamespace || !ref?.resource) continue;

@@ -162,7 +162,7 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       join(dir, "audit-policy.yaml"),
       `apiVersion: audit.k8s.io/v1
 kind: Policy
-omitStages: ["RequestReceived", "ResponseStarted"]
+omitStages: ["RequestReceived"]
 rules:
 - level: Metadata
   users: ["jobx-admin"]

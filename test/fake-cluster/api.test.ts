@@ -158,7 +158,7 @@ describe("writes", () => {
     bad.spec.template.spec.restartPolicy = "Always";
     const r = await call("POST", JOBS, bad);
     expect(r.status).toBe(422);
-    expect(r.json.details.causes).toEqual([{ reason: "FieldValueNotSupported", message: 'Unsupported value: "Always": supported values: "OnFailure", "Never"', field: "spec.template.spec.restartPolicy" }]);
+    expect(r.json.details.causes).toEqual([{ reason: "FieldValueRequired", message: 'Required value: valid values: "OnFailure", "Never"', field: "spec.template.spec.restartPolicy" }]);
   });
 });
 

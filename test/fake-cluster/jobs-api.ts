@@ -201,8 +201,12 @@ export function validateJob(job: Obj): FieldError[] {
   validateLabels(job.metadata?.labels, "metadata.labels", out);
   validatePodSpec(template.spec, "spec.template.spec", out);
   const rp = template.spec?.restartPolicy;
-  if (rp !== "OnFailure" && rp !== "Never") {
-    out.push(notSupported("spec.template.spec.restartPolicy", rp ?? "", ["OnFailure", "Never"]));
+  // K: pkg/apis/batch/validation/validation.go validateJobSpec — Always (the pod default)
+  // or empty is "Required", any other value "Unsupported".
+  if (rp === undefined || rp === "" || rp === "Always") {
+    out.push(required("spec.template.spec.restartPolicy", 'valid values: "OnFailure", "Never"'));
+  } else if (rp !== "OnFailure" && rp !== "Never") {
+    out.push(notSupported("spec.template.spec.restartPolicy", rp, ["OnFailure", "Never"]));
   }
   if (spec.selector?.matchLabels && spec.manualSelector !== true) {
     const labels = template.metadata?.labels ?? {};

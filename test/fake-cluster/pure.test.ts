@@ -179,7 +179,7 @@ describe("Job defaults and validation", () => {
     const j = job("rp");
     j.spec.template.spec.restartPolicy = "Always";
     expect(validateJob(j).map((e) => `${e.field}: ${e.detail}`)).toEqual([
-      'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"',
+      'spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"',
     ]);
   });
 

@@ -102,12 +102,13 @@ describe.each(VERSIONS)("API server for Jobs with kubectl 1.%i", (minor) => {
   });
 
   // K: pkg/apis/batch/validation/validation.go validateJobSpec (NotSupported: OnFailure, Never).
+  // K: pkg/apis/batch/validation/validation.go validateJobSpec (Always or empty: Required).
   it("restartPolicy Always is refused with 422", async () => {
     const name = uniqueName("always");
     const r = await cluster().kubectl(["create", "-f", "-"], { input: manifestInput(jobManifest(name, { restartPolicy: "Always" })) });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(`The Job "${name}" is invalid`);
-    expect(r.stderr).toContain(`spec.template.spec.restartPolicy: Unsupported value: "Always"`);
+    expect(r.stderr).toContain(`spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"`);
     expect(await getJob(cluster(), name)).toBeUndefined();
   });
 

@@ -178,7 +178,7 @@ describe.each(VERSIONS)("Job failures with kubectl 1.%i", (minor) => {
     const pods = await listPods(cluster(), `job-name=${name}`);
     expect(pods, "FailJob does not retry").toHaveLength(1);
     const pod = pods[0]?.metadata.name ?? "";
-    const message = `Container main for pod default/${pod} failed with exit code 42 matching FailJob rule at index 0`;
+    const message = `Container main for pod ${cluster().namespace}/${pod} failed with exit code 42 matching FailJob rule at index 0`;
     expect(condition(job, "Failed")).toMatchObject({ reason: "PodFailurePolicy", message });
     expect(condition(job, "FailureTarget"), "FailureTarget comes first with podFailurePolicy").toMatchObject({ reason: "PodFailurePolicy", message });
     const types = conditionTypes(job);

@@ -15,8 +15,11 @@
  * - K: staging/src/k8s.io/kubectl/pkg/cmd/util/helpers.go — printed as
  *   `Error from server (<Reason>): ...`, exit 1.
  */
-import { describe, expect, it } from "vitest";
-import { useCluster } from "../../cluster/index";
+import { describe, expect } from "vitest";
+import { fakeOnly, useCluster } from "../../cluster/index";
+
+/** Every test here injects a fault, which only the fake can do on demand. */
+const faultTest = fakeOnly("injected faults");
 import { missingClients, skipWithoutClient } from "../kubectl-clients";
 import { VERSIONS, getJob, jobManifest, kubectlOk, listJobs, manifestInput, requestCount, uniqueName } from "./helpers";
 
@@ -29,7 +32,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
   const cluster = useCluster({ minorVersion: minor, timeScale: 0.01 });
 
   // K: staging/src/k8s.io/client-go/rest/with_retry.go, request.go checkWait.
-  it("429 with Retry-After on creates: kubectl retries and succeeds", async () => {
+  faultTest("429 with Retry-After on creates: kubectl retries and succeeds", async () => {
     const name = uniqueName("retry");
     cluster().setFaults({ failNext: { count: 2, status: 429, retryAfterSeconds: 1, verbs: ["create"], resources: ["jobs"] } });
     cluster().resetCounts();
@@ -42,7 +45,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
   }, 30_000);
 
   // K: staging/src/k8s.io/client-go/rest/with_retry.go (5xx with Retry-After).
-  it("5xx with Retry-After on a get: kubectl retries and succeeds", async () => {
+  faultTest("5xx with Retry-After on a get: kubectl retries and succeeds", async () => {
     const name = uniqueName("retry5xx");
     await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
     cluster().setFaults({ failNext: { count: 1, status: 503, retryAfterSeconds: 1, verbs: ["get"], resources: ["jobs"] } });
@@ -53,7 +56,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
   }, 30_000);
 
   // K: staging/src/k8s.io/client-go/rest/request.go checkWait (no header, no retry).
-  it("429 without Retry-After: no retry, kubectl fails with TooManyRequests", async () => {
+  faultTest("429 without Retry-After: no retry, kubectl fails with TooManyRequests", async () => {
     const name = uniqueName("noretry");
     cluster().setFaults({ failNext: { count: 1, status: 429, verbs: ["create"], resources: ["jobs"] } });
     cluster().resetCounts();
@@ -67,7 +70,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
 
   // K: staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go
   // (forbiddenMessage) inside apimachinery's NewForbidden; 403 is not retried.
-  it("403 as RBAC refuses: kubectl fails with Forbidden, naming user, verb, resource, group and namespace", async () => {
+  faultTest("403 as RBAC refuses: kubectl fails with Forbidden, naming user, verb, resource, group and namespace", async () => {
     cluster().setFaults({ failNext: { count: 1, status: 403, verbs: ["list"], resources: ["jobs"] } });
     cluster().resetCounts();
     const r = await cluster().kubectl(["get", "jobs"]);
@@ -77,7 +80,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
   }, 30_000);
 
   // K: plugin/pkg/admission/resourcequota/controller.go ("exceeded quota").
-  it("jobQuota: a create beyond the quota is refused with 403 exceeded quota", async () => {
+  faultTest("jobQuota: a create beyond the quota is refused with 403 exceeded quota", async () => {
     const existing = (await listJobs(cluster())).length;
     cluster().setFaults({ jobQuota: existing + 1 });
     const allowed = uniqueName("quota-ok");
@@ -92,7 +95,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
   }, 30_000);
 
   // K: staging/src/k8s.io/client-go/rest/with_retry.go (up to 10 retries).
-  it("rateLimit with Retry-After: a batch of creates all succeed, with extra attempts", async () => {
+  faultTest("rateLimit with Retry-After: a batch of creates all succeed, with extra attempts", async () => {
     const names = [1, 2, 3, 4, 5].map((i) => uniqueName(`rate${i}`));
     cluster().setFaults({ rateLimit: { perSecond: 2, retryAfterSeconds: 1, verbs: ["create"], resources: ["jobs"] } });
     cluster().resetCounts();
@@ -104,7 +107,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
   }, 60_000);
 
   // K: staging/src/k8s.io/client-go/rest/request.go; errors.go NewInternalError.
-  it("500 without Retry-After on a get: no retry, kubectl fails with InternalError", async () => {
+  faultTest("500 without Retry-After on a get: no retry, kubectl fails with InternalError", async () => {
     const name = uniqueName("err500");
     await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
     cluster().setFaults({ failNext: { count: 1, status: 500, verbs: ["get"], resources: ["jobs"] } });
@@ -116,7 +119,7 @@ describe.each(VERSIONS)("Injected faults with kubectl 1.%i", (minor) => {
   }, 30_000);
 
   // K: staging/src/k8s.io/client-go/rest/with_retry.go; kubectl delete.go.
-  it("429 with Retry-After on a delete: kubectl delete -l retries and the job goes", async () => {
+  faultTest("429 with Retry-After on a delete: kubectl delete -l retries and the job goes", async () => {
     const group = uniqueName("delretry");
     const name = uniqueName("delretry");
     await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true, labels: { group } })));

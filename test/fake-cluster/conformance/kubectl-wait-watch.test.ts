@@ -9,7 +9,7 @@
  *   server closes the stream; --output-watch-events wraps objects as {type, object}.
  */
 import { describe, expect, it } from "vitest";
-import { useCluster } from "../../cluster/index";
+import { fakeOnly, useCluster } from "../../cluster/index";
 import { missingClients, skipWithoutClient } from "../kubectl-clients";
 import {
   JsonObjectStream,
@@ -71,7 +71,7 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
   });
 
   // K: staging/src/k8s.io/kubectl/pkg/cmd/get/get.go watch.
-  it("kubectl get jobs -w -o json --output-watch-events exits 0 when the server cuts the stream", async () => {
+  fakeOnly("cut watch streams")("kubectl get jobs -w -o json --output-watch-events exits 0 when the server cuts the stream", async () => {
     const name = uniqueName("cut");
     await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { suspend: true })));
     cluster().setFaults({ cutWatch: { afterMs: 500 } });
@@ -104,7 +104,7 @@ describe.each(VERSIONS)("kubectl wait / get -w with kubectl 1.%i", (minor) => {
   }, 30_000);
 
   // K: staging/src/k8s.io/client-go/tools/watch/until.go UntilWithSync (re-lists).
-  it("kubectl wait keeps waiting across watch streams the server closes", async () => {
+  fakeOnly("cut watch streams")("kubectl wait keeps waiting across watch streams the server closes", async () => {
     const name = uniqueName("waitcut");
     await kubectlOk(cluster(), ["create", "-f", "-"], manifestInput(jobManifest(name, { runTime: "200s" })));
     cluster().setFaults({ cutWatch: { afterMs: 300 } });
