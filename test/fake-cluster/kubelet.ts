@@ -8,13 +8,17 @@
  */
 import { execFile, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Clock } from "./clock";
 import { ApiError, badRequest } from "./errors";
 import { R, type Registry } from "./registry";
 import type { StoreEvent } from "./store";
 import { POD_BEHAVIOUR } from "./types";
 import { parseDuration, timestamp, timestampNano, type Obj } from "./util";
+import { canMount, materializeVolumes, mountScript } from "./volumes";
 
 export const NODE_NAME = "fake-node";
 
@@ -30,6 +34,8 @@ export interface PodHost {
   writeStatus(namespace: string, name: string, uid: string, fn: (pod: Obj) => void): void;
   /** The pod's containers have stopped after a graceful deletion: let the object go. */
   finishDeletion(pod: Obj): void;
+  /** A ConfigMap a pod's volume names (exec mode mounts it). */
+  configMap(namespace: string, name: string): Promise<Obj | undefined>;
 }
 
 /** The test cluster's registry as a pod host. */
@@ -47,6 +53,7 @@ export function registryHost(registry: Registry): PodHost {
       }
     },
     finishDeletion: (pod) => registry.finishPodDeletion(pod),
+    configMap: (namespace, name) => Promise.resolve(registry.tryGet(R.configmaps, namespace, name)),
   };
 }
 const COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
@@ -62,6 +69,8 @@ interface ContainerRun {
   startedAt: number;
   finishedAt?: number;
   exitCode?: number;
+  /** what the container wrote to its terminationMessagePath (exec mode) */
+  message?: string;
   lines: LogLine[];
 }
 
@@ -275,24 +284,7 @@ export class Kubelet {
     const env = this.env(pod, container);
     const script = this.execCommands ? shScript(container, env) : undefined;
     if (script !== undefined) {
-      const child = execFile("sh", ["-c", script], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, maxBuffer: 64 * 1024 * 1024 }, () => {});
-      run.procs.add(child);
-      let partial = "";
-      const onData = (chunk: Buffer | string): void => {
-        const text = partial + chunk.toString();
-        const parts = text.split("\n");
-        partial = parts.pop() ?? "";
-        for (const p of parts) cr.lines.push({ at: Date.now(), text: p });
-      };
-      child.stdout?.on("data", onData);
-      child.stderr?.on("data", onData);
-      child.on("close", (code, signal) => {
-        run.procs.delete(child);
-        if (partial !== "") cr.lines.push({ at: Date.now(), text: partial });
-        if (run.deleting || this.clock.isStopped) return;
-        const exit = code ?? (signal ? 128 + (signal === "SIGKILL" ? 9 : 15) : 1);
-        this.finishContainer(run, container.name, exit);
-      });
+      void this.execContainer(run, pod, container, cr, env, script);
       return;
     }
     const runTime = parseDuration(this.annotation(pod, POD_BEHAVIOUR.runTime), 0);
@@ -310,6 +302,52 @@ export class Kubelet {
     const byIndex = index !== undefined ? exitCodesForIndex(this.annotation(pod, POD_BEHAVIOUR.exitCodesByIndex), Number(index)) : undefined;
     const code = exitCodeFor(byIndex ?? this.annotation(pod, POD_BEHAVIOUR.exitCodes), this.attemptFor(run, pod, container.name));
     run.cancels.push(this.clock.afterReal(realRun, () => this.finishContainer(run, container.name, code)));
+  }
+
+  /** Exec mode: the container's script on the host, with its env and (where the host can) its volumes. */
+  private async execContainer(run: PodRun, pod: Obj, container: Obj, cr: ContainerRun, env: Record<string, string>, script: string): Promise<void> {
+    let file = "sh";
+    let args = ["-c", script];
+    let messageFile: string | undefined;
+    if (canMount()) {
+      const podDir = this.podDir(run);
+      const mounts = await materializeVolumes(pod, container, podDir, (ns, name) => this.host.configMap(ns, name));
+      messageFile = join(podDir, `termination-${container.name}-${run.restarts.get(container.name) ?? 0}`);
+      writeFileSync(messageFile, "");
+      const termination = { file: messageFile, path: String(container.terminationMessagePath ?? "/dev/termination-log"), podDir };
+      file = "unshare";
+      args = ["--mount", "--propagation", "private", "sh", "-c", mountScript(mounts, termination), script];
+    }
+    if (run.deleting || this.clock.isStopped) return;
+    const child = execFile(file, args, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, maxBuffer: 64 * 1024 * 1024 }, () => {});
+    run.procs.add(child);
+    let partial = "";
+    const onData = (chunk: Buffer | string): void => {
+      const text = partial + chunk.toString();
+      const parts = text.split("\n");
+      partial = parts.pop() ?? "";
+      for (const p of parts) cr.lines.push({ at: Date.now(), text: p });
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.on("close", (code, signal) => {
+      run.procs.delete(child);
+      if (partial !== "") cr.lines.push({ at: Date.now(), text: partial });
+      if (run.deleting || this.clock.isStopped) return;
+      const exit = code ?? (signal ? 128 + (signal === "SIGKILL" ? 9 : 15) : 1);
+      // The kubelet keeps at most 4096 bytes of the termination message.
+      const message = messageFile && existsSync(messageFile) ? readFileSync(messageFile, "utf8").slice(0, 4096) : "";
+      if (message) cr.message = message;
+      this.finishContainer(run, container.name, exit);
+    });
+  }
+
+  /** A folder of the pod's own on the host (its volumes), removed with the pod. */
+  private podDir(run: PodRun): string {
+    const dir = join(tmpdir(), `jobx-pod-${run.uid}`);
+    mkdirSync(dir, { recursive: true });
+    run.cancels.push(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
   }
 
   private finishContainer(run: PodRun, name: string, exitCode: number): void {
@@ -538,6 +576,7 @@ function terminated(cr: ContainerRun): Obj {
     startedAt: timestamp(cr.startedAt),
     finishedAt: timestamp(cr.finishedAt ?? Date.now()),
     containerID: cr.containerId,
+    ...(cr.message ? { message: cr.message } : {}),
   };
 }
 

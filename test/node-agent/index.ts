@@ -88,6 +88,10 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
       }).catch((e: Error) => log(`node agent: status of ${k}: ${e.message}`));
       writes.set(k, next);
     },
+    configMap: async (ns, name) => {
+      const res = await api.request("GET", `/api/v1/namespaces/${ns}/configmaps/${name}`);
+      return res.status === 200 ? res.body : undefined;
+    },
     finishDeletion: (pod) => {
       void api
         .request("DELETE", `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } })
