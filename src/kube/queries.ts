@@ -3,7 +3,7 @@
  * Every read retries transient failures; one that still fails is a ClusterError (exit 5),
  * never an empty answer.
  */
-import { ClusterError } from "../errors";
+import { ConflictError } from "../errors";
 import { isRecordObject, parseRecord, RECORD_LABEL, RECORD_PART_LABEL, recordPartCount, type GroupRecord } from "../group/record";
 import type { JobLike } from "../group/member";
 import { groupSelector, LABEL, MANAGED_BY } from "../manifest/labels";
@@ -25,7 +25,14 @@ export async function lookupRecord(cluster: Cluster, group: string): Promise<Rec
   if (!isRecordObject(cm, group)) return { kind: "foreign", object: cm };
   const parts = recordPartCount(cm as { data?: Record<string, string> }) > 0 ? await recordParts(cluster, group) : [];
   const record = parseRecord(cm as Parameters<typeof parseRecord>[0], group, parts as Parameters<typeof parseRecord>[2]);
-  if (!record) throw new ClusterError(`the record of group ${group} is incomplete: a part of its members is missing or unreadable (kubectl get configmaps -l ${RECORD_PART_LABEL},${LABEL.group}=${group})`);
+  // Labelled as the record but not readable as one (made by hand, or its parts deleted):
+  // it cannot be shown to be this group's, so nothing acts on it. This is what the cluster
+  // holds, not a failure to reach it.
+  if (!record) {
+    throw new ConflictError(`the ConfigMap ${group} carries the record labels of group ${group} but is not a readable record: its data or a part of its members is missing (kubectl get configmaps -l ${RECORD_PART_LABEL},${LABEL.group}=${group})`, [
+      "fix: if it is not a jobx record, remove its jobx.dev labels or choose another --group; if it is a damaged record, delete it (kubectl delete configmap " + group + ") and apply the group again",
+    ]);
+  }
   return { kind: "record", record, object: cm };
 }
 

@@ -59,6 +59,19 @@ describe("nothing that is not the group's is changed or deleted", () => {
     expect(after?.metadata.resourceVersion).toBe(before?.metadata.resourceVersion);
   });
 
+  it("a ConfigMap that carries a group's record labels but is no record: refused (exit 7), not a cluster error, and left as it was", async () => {
+    await cluster.kubectl(["create", "configmap", "forged", "--from-literal=note=hand-made"]);
+    await cluster.kubectl(["label", "configmap", "forged", "app.kubernetes.io/managed-by=jobx", "jobx.dev/group=forged", "jobx.dev/record=true"]);
+    const before = await object("configmap", "forged");
+    for (const args of [["apply", "job", "--items", "a", "--group", "forged"], ["delete", "forged", "--yes"], ["status", "forged"]]) {
+      const run = await jobxAsync(cluster, args);
+      expect(run.status, `${args.join(" ")}: ${run.stderr}`).toBe(7);
+      expect(run.stderr).toContain("carries the record labels of group forged but is not a readable record");
+    }
+    expect(await jobNames(cluster, "jobx.dev/group=forged")).toEqual([]);
+    expect((await object("configmap", "forged"))?.metadata.resourceVersion).toBe(before?.metadata.resourceVersion);
+  });
+
   it("another group's Jobs under the same names: refused, named, and left running — with or without --replace", async () => {
     const template = namedTemplate();
     expect((await jobxAsync(cluster, ["apply", template, "--items", "x1,y1", "--group", "ga"])).status).toBe(0);
