@@ -36,14 +36,25 @@
  *   BENCH_DOCS_SMALL=1  also run the docs approach at N/4 (by default only jobx runs at N/4,
  *                       to show what does and does not grow with N)
  *   BENCH_VERBOSE=1     pass the commands' stderr through
+ *   BENCH_CLUSTER=fake|real|both  the project's test cluster (default), the upstream
+ *                       control plane (test/control-plane/, a fresh one per run, its pods
+ *                       run by the node agent at the same time scale), or both, side by
+ *                       side. On the real one, request counts come from the API server's
+ *                       audit log and cover the namespace only (no discovery, /version,
+ *                       OpenAPI), and Job timing is the real Job controller's.
+ *   BENCH_REAL_RUNS=R   runs per approach and size on the real control plane (default BENCH_RUNS)
  */
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { auditCounter } from "../test/control-plane/audit";
+import { startRealCluster } from "../test/control-plane/start";
 import { POD_BEHAVIOUR, startFakeCluster, type FakeCluster } from "../test/fake-cluster/index";
+import { kubectlRunner } from "../test/fake-cluster/kubectl";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const JOBX = join(ROOT, "bin", "jobx.js");
@@ -59,6 +70,36 @@ const RUN_TIME = process.env.BENCH_RUN_TIME || "10m";
 const ONLY = process.env.BENCH_ONLY === "jobx" || process.env.BENCH_ONLY === "docs" ? process.env.BENCH_ONLY : undefined;
 const VERBOSE = process.env.BENCH_VERBOSE === "1";
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE) > 0 ? Number(process.env.BENCH_TIME_SCALE) : 0.01;
+type ClusterKind = "fake" | "real";
+const CLUSTERS: ClusterKind[] = process.env.BENCH_CLUSTER === "both" ? ["fake", "real"] : process.env.BENCH_CLUSTER === "real" ? ["real"] : ["fake"];
+const RUNS_ON = (kind: ClusterKind): number => (kind === "real" ? positiveInt(process.env.BENCH_REAL_RUNS, RUNS) : RUNS);
+
+/** What a run needs of a cluster, fake or real. */
+type BenchCluster = Pick<FakeCluster, "url" | "kubeconfigPath" | "env" | "kubectl" | "requestCounts" | "resetCounts" | "stop">;
+
+async function startCluster(kind: ClusterKind): Promise<BenchCluster> {
+  if (kind === "fake") return startFakeCluster({ timeScale: TIME_SCALE });
+  const real = await startRealCluster({ timeScale: TIME_SCALE, log: VERBOSE ? (l) => process.stderr.write(`${l}\n`) : () => {} });
+  const cacheDir = join(real.dir, "kubectl-cache");
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  env.KUBECONFIG = real.kubeconfigPath;
+  env.KUBECACHEDIR = cacheDir;
+  const runner = kubectlRunner(env, cacheDir);
+  const audit = auditCounter(real.auditLog, "default");
+  return {
+    url: real.url,
+    kubeconfigPath: real.kubeconfigPath,
+    env,
+    kubectl: runner.run,
+    requestCounts: () => audit.counts(),
+    resetCounts: () => audit.reset(),
+    stop: async () => {
+      runner.killAll();
+      await real.stop();
+    },
+  };
+}
 /** Each command gets this long before it is killed (past the commands' own 10m timeout). */
 const COMMAND_LIMIT_MS = 15 * 60 * 1000;
 
@@ -210,8 +251,10 @@ interface JobJson {
   status?: { completionTime?: string; succeeded?: number; conditions?: { type: string; status: string; lastTransitionTime?: string }[] };
 }
 
-function observe(cluster: FakeCluster, selector: string): Observer {
-  const token = /^\s*token:\s*(\S+)\s*$/m.exec(readFileSync(cluster.kubeconfigPath, "utf8"))?.[1] ?? "";
+function observe(cluster: BenchCluster, selector: string): Observer {
+  const kubeconfig = readFileSync(cluster.kubeconfigPath, "utf8");
+  const token = /^\s*token:\s*(\S+)\s*$/m.exec(kubeconfig)?.[1] ?? "";
+  const caData = /^\s*certificate-authority-data:\s*(\S+)\s*$/m.exec(kubeconfig)?.[1];
   const finishedAt = new Map<string, { at: number; type: "Complete" | "Failed" }>();
   let broken: string | undefined;
   let stopped = false;
@@ -222,7 +265,9 @@ function observe(cluster: FakeCluster, selector: string): Observer {
     failReady = reject;
   });
   const url = new URL(`/apis/batch/v1/namespaces/default/jobs?watch=true&labelSelector=${encodeURIComponent(selector)}`, cluster.url);
-  const req = request(url, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" } }, (res) => {
+  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+  const ca = caData ? Buffer.from(caData, "base64").toString() : undefined;
+  const req = request(url, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" }, ...(ca ? { ca } : {}) }, (res) => {
     if (res.statusCode !== 200) {
       failReady(new Error(`the observer's watch got HTTP ${res.statusCode}`));
       res.resume();
@@ -281,6 +326,7 @@ function observe(cluster: FakeCluster, selector: string): Observer {
 type Approach = "jobx" | "docs";
 
 interface RunResult {
+  cluster: ClusterKind;
   approach: Approach;
   n: number;
   submitMs: number;
@@ -303,7 +349,7 @@ interface RunResult {
 class CommandFailed extends Error {}
 
 /** What the cluster and the observer saw, for a run that failed. */
-async function diagnose(cluster: FakeCluster, observer: Observer, selector: string, n: number, shimLog: string): Promise<string> {
+async function diagnose(cluster: BenchCluster, observer: Observer, selector: string, n: number, shimLog: string): Promise<string> {
   const lines: string[] = [];
   const seen = [...observer.finishedAt.values()];
   lines.push(`--- the observer saw ${seen.filter((s) => s.type === "Complete").length} Jobs complete and ${seen.filter((s) => s.type === "Failed").length} failed of ${n}${observer.broken() ? `; its watch broke: ${observer.broken()}` : ""}`);
@@ -326,12 +372,12 @@ function describeFailure(what: string, f: Finished): string {
   return `${what} ${f.signal ? `was killed (${f.signal})` : `exited ${f.code}`}\n--- stdout (tail)\n${tail(f.stdout)}\n--- stderr (tail)\n${tail(f.stderr)}`;
 }
 
-async function runOnce(approach: Approach, n: number, template: string, rows: string, index: number): Promise<RunResult> {
-  const dir = mkdtempSync(join(tmp, `${approach}-${n}-${index}-`));
+async function runOnce(kind: ClusterKind, approach: Approach, n: number, template: string, rows: string, index: number): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmp, `${kind}-${approach}-${n}-${index}-`));
   const group = `bench-${approach}-${index}`;
   const selector = `jobx.dev/group=${group}`;
   const shim = makeShim(dir);
-  const cluster = await startFakeCluster({ timeScale: TIME_SCALE });
+  const cluster = await startCluster(kind);
   let observer: Observer | undefined;
   try {
     const env = { ...cluster.env, NO_COLOR: "1" };
@@ -417,6 +463,7 @@ async function runOnce(approach: Approach, n: number, template: string, rows: st
     const writes = (perVerb.create ?? 0) + (perVerb.patch ?? 0);
 
     return {
+      cluster: kind,
       approach,
       n,
       submitMs: submitEnd - startedAt,
@@ -452,6 +499,7 @@ const num = (x: number, digits = 2) => (Number.isInteger(x) ? String(x) : x.toFi
 const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
 
 interface Summary {
+  cluster: ClusterKind;
   approach: Approach;
   n: number;
   runs: RunResult[];
@@ -459,9 +507,9 @@ interface Summary {
   verbs: string[];
 }
 
-function summarise(approach: Approach, n: number, runs: RunResult[]): Summary {
+function summarise(cluster: ClusterKind, approach: Approach, n: number, runs: RunResult[]): Summary {
   const verbs = [...new Set(runs.flatMap((r) => Object.keys(r.perJob)))];
-  return { approach, n, runs, m: (pick) => median(runs.map(pick)), verbs };
+  return { cluster, approach, n, runs, m: (pick) => median(runs.map(pick)), verbs };
 }
 
 const VERB_ORDER = ["create", "patch", "update", "get", "list", "watch", "delete", "deletecollection", "discovery", "openapi", "version", "other"];
@@ -473,7 +521,7 @@ function table(headers: string[], rows: string[][]): string {
 }
 
 function report(summaries: Summary[]): void {
-  const cols = summaries.map((s) => `${s.approach} N=${s.n}`);
+  const cols = summaries.map((s) => `${CLUSTERS.length > 1 ? `${s.cluster} ` : ""}${s.approach} N=${s.n}`);
   const row = (label: string, f: (s: Summary) => string) => [label, ...summaries.map(f)];
   const verbs = VERB_ORDER.filter((v) => summaries.some((s) => s.verbs.includes(v))).concat(summaries.flatMap((s) => s.verbs).filter((v) => !VERB_ORDER.includes(v)));
   const rows: string[][] = [
@@ -491,11 +539,14 @@ function report(summaries: Summary[]): void {
   ];
   console.log(table(["median", ...cols], rows));
 
-  const jobx = summaries.filter((s) => s.approach === "jobx");
+  for (const kind of CLUSTERS) targets(kind, summaries.filter((s) => s.cluster === kind && s.approach === "jobx"));
+}
+
+function targets(kind: ClusterKind, jobx: Summary[]): void {
   const big = jobx.find((s) => s.n === N);
   const small = jobx.find((s) => s.n === N_SMALL);
   if (!big) return;
-  console.log("\nTargets (jobx):");
+  console.log(`\nTargets (jobx, on the ${kind === "fake" ? "test cluster" : "real control plane"}):`);
   for (const s of jobx) {
     const w = s.m((r) => r.writesPerJob);
     console.log(`  ${verdict(w <= TARGETS.writesPerJob)}  create/apply requests per Job at N=${s.n}: ${num(w, 3)} (target ≤ ${TARGETS.writesPerJob})`);
@@ -522,7 +573,7 @@ function machineFacts(kubectlVersion: string, serverClient: string): void {
   console.log("jobx lifecycle benchmark");
   console.log(`  cores: ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown"}; memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB; load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(`  node ${process.version}; kubectl client ${kubectlVersion}${serverClient ? `; against the test cluster: ${serverClient}` : ""}`);
-  console.log(`  Jobs: N=${N} and N/4=${N_SMALL}; ${RUNS} run(s) per approach and size, a fresh test cluster per run`);
+  console.log(`  Jobs: N=${N} and N/4=${N_SMALL}; ${CLUSTERS.map((k) => `${RUNS_ON(k)} run(s) on the ${k === "fake" ? "test cluster" : "real control plane"}`).join(", ")} per approach and size, a fresh cluster per run`);
   console.log(`  pods: run-time ${RUN_TIME} at time scale ${TIME_SCALE} (${(parseDurationMs(RUN_TIME) * TIME_SCALE / 1000).toFixed(2)} s real), one pod per Job`);
   console.log("  jobx:  jobx apply TEMPLATE --params rows.ndjson --group G --wait --timeout 10m");
   console.log("  docs:  jobx expand TEMPLATE --params rows.ndjson --group G --out-dir DIR; kubectl create -f DIR;");
@@ -572,15 +623,15 @@ async function main(): Promise<number> {
   const approaches = (ONLY ? [ONLY] : ["jobx", "docs"]) as Approach[];
   const runsAt = (n: number): Approach[] => approaches.filter((a) => n === N || a === "jobx" || process.env.BENCH_DOCS_SMALL === "1");
   const results: RunResult[] = [];
-  for (const n of sizes) {
+  for (const kind of CLUSTERS) for (const n of sizes) {
     const rows = writeRows(n);
-    for (let i = 0; i < RUNS && !interrupted; i++) {
+    for (let i = 0; i < RUNS_ON(kind) && !interrupted; i++) {
       for (const approach of runsAt(n)) {
         if (interrupted) break;
-        const r = await runOnce(approach, n, template, rows, i);
+        const r = await runOnce(kind, approach, n, template, rows, i);
         results.push(r);
         console.log(
-          `  ${approach} N=${n} run ${i + 1}/${RUNS}: submit ${secs(r.submitMs)}, wait ${secs(r.waitMs)}, total ${secs(r.totalMs)}, ` +
+          `  ${kind} ${approach} N=${n} run ${i + 1}/${RUNS_ON(kind)}: submit ${secs(r.submitMs)}, wait ${secs(r.waitMs)}, total ${secs(r.totalMs)}, ` +
             `kubectl ${r.kubectlTotal} (${r.kubectlWait} waiting), create+patch/Job ${num(r.writesPerJob, 3)}, exit after last ${Math.round(r.exitAfterLastMs)} ms`,
         );
       }
@@ -589,7 +640,7 @@ async function main(): Promise<number> {
   if (interrupted) return 130;
   console.log("");
   const summaries: Summary[] = [];
-  for (const n of sizes) for (const a of runsAt(n)) summaries.push(summarise(a, n, results.filter((r) => r.n === n && r.approach === a)));
+  for (const kind of CLUSTERS) for (const n of sizes) for (const a of runsAt(n)) summaries.push(summarise(kind, a, n, results.filter((r) => r.cluster === kind && r.n === n && r.approach === a)));
   report(summaries);
   console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (other work on the machine slows submission; kubectl wait's per-Job cost is mostly fixed delays)`);
   console.log("\nNotes: one fresh test cluster per run, so discovery and the OpenAPI document are fetched again each time;");

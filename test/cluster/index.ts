@@ -12,13 +12,14 @@
  * that reason printed, on the others.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, inject, it } from "vitest";
 import { startFakeCluster } from "../fake-cluster/index";
 import { kubectlRunner } from "../fake-cluster/kubectl";
-import type { FakeCluster, FakeClusterOptions, RequestCount } from "../fake-cluster/types";
+import { auditCounter } from "../control-plane/audit";
+import type { FakeCluster, FakeClusterOptions } from "../fake-cluster/types";
 import { EXEC_LABEL, TIME_SCALE_LABEL } from "../node-agent/index";
 
 export type ClusterKind = "fake" | "real" | "own";
@@ -60,59 +61,6 @@ export function fakeOnly(reason: string): typeof it {
 
 function fakeOnlyMethod(name: string): never {
   throw new Error(`${name}() needs the fake cluster: declare this test with fakeOnly(reason)`);
-}
-
-function readFrom(file: string, offset: number): string {
-  const fd = openSync(file, "r");
-  try {
-    const size = fstatSync(fd).size;
-    const buf = Buffer.alloc(Math.max(0, size - offset));
-    readSync(fd, buf, 0, buf.length, offset);
-    return buf.toString("utf8");
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Request counts of one namespace from the real API server's audit log, named as the fake
- * counts them (verb, and resource with its subresource: "jobs", "pods/log", "jobs/status").
- * Requests outside any namespace (discovery, /version, nodes) are not counted.
- */
-function auditCounter(file: string, namespace: string): { counts(): RequestCount[]; reset(): void } {
-  let offset = 0;
-  return {
-    reset() {
-      offset = fstatSizeOf(file);
-    },
-    counts() {
-      const byKey = new Map<string, RequestCount>();
-      for (const line of readFrom(file, offset).split("\n")) {
-        if (!line.trim()) continue;
-        const e = JSON.parse(line) as { verb: string; stage: string; objectRef?: { resource?: string; subresource?: string; namespace?: string; name?: string } };
-        // A watch counts once it has started (it completes only when it ends), the rest once answered.
-        if (e.stage !== (e.verb === "watch" ? "ResponseStarted" : "ResponseComplete")) continue;
-        const ref = e.objectRef;
-        const inNamespace = ref?.namespace === namespace || (ref?.resource === "namespaces" && ref.name === namespace);
-        if (!inNamespace || !ref?.resource) continue;
-        const resource = ref.subresource ? `${ref.resource}/${ref.subresource}` : ref.resource;
-        const key = `${e.verb} ${resource}`;
-        const c = byKey.get(key) ?? { verb: e.verb, resource, count: 0 };
-        c.count += 1;
-        byKey.set(key, c);
-      }
-      return [...byKey.values()];
-    },
-  };
-}
-
-function fstatSizeOf(file: string): number {
-  const fd = openSync(file, "r");
-  try {
-    return fstatSync(fd).size;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** A fresh namespace on a cluster we do not own, and a kubeconfig that points at it. */
