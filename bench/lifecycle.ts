@@ -51,10 +51,8 @@ import { request as httpsRequest } from "node:https";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { auditCounter } from "../test/control-plane/audit";
-import { startRealCluster } from "../test/control-plane/start";
-import { POD_BEHAVIOUR, startFakeCluster, type FakeCluster } from "../test/fake-cluster/index";
-import { kubectlRunner } from "../test/fake-cluster/kubectl";
+import { POD_BEHAVIOUR, startFakeCluster } from "../test/fake-cluster/index";
+import { CLUSTERS, startCluster, type BenchCluster, type ClusterKind } from "./clusters";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const JOBX = join(ROOT, "bin", "jobx.js");
@@ -70,36 +68,7 @@ const RUN_TIME = process.env.BENCH_RUN_TIME || "10m";
 const ONLY = process.env.BENCH_ONLY === "jobx" || process.env.BENCH_ONLY === "docs" ? process.env.BENCH_ONLY : undefined;
 const VERBOSE = process.env.BENCH_VERBOSE === "1";
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE) > 0 ? Number(process.env.BENCH_TIME_SCALE) : 0.01;
-type ClusterKind = "fake" | "real";
-const CLUSTERS: ClusterKind[] = process.env.BENCH_CLUSTER === "both" ? ["fake", "real"] : process.env.BENCH_CLUSTER === "real" ? ["real"] : ["fake"];
 const RUNS_ON = (kind: ClusterKind): number => (kind === "real" ? positiveInt(process.env.BENCH_REAL_RUNS, RUNS) : RUNS);
-
-/** What a run needs of a cluster, fake or real. */
-type BenchCluster = Pick<FakeCluster, "url" | "kubeconfigPath" | "env" | "kubectl" | "requestCounts" | "resetCounts" | "stop">;
-
-async function startCluster(kind: ClusterKind): Promise<BenchCluster> {
-  if (kind === "fake") return startFakeCluster({ timeScale: TIME_SCALE });
-  const real = await startRealCluster({ timeScale: TIME_SCALE, log: VERBOSE ? (l) => process.stderr.write(`${l}\n`) : () => {} });
-  const cacheDir = join(real.dir, "kubectl-cache");
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  env.KUBECONFIG = real.kubeconfigPath;
-  env.KUBECACHEDIR = cacheDir;
-  const runner = kubectlRunner(env, cacheDir);
-  const audit = auditCounter(real.auditLog, "default");
-  return {
-    url: real.url,
-    kubeconfigPath: real.kubeconfigPath,
-    env,
-    kubectl: runner.run,
-    requestCounts: () => audit.counts(),
-    resetCounts: () => audit.reset(),
-    stop: async () => {
-      runner.killAll();
-      await real.stop();
-    },
-  };
-}
 /** Each command gets this long before it is killed (past the commands' own 10m timeout). */
 const COMMAND_LIMIT_MS = 15 * 60 * 1000;
 
@@ -377,7 +346,7 @@ async function runOnce(kind: ClusterKind, approach: Approach, n: number, templat
   const group = `bench-${approach}-${index}`;
   const selector = `jobx.dev/group=${group}`;
   const shim = makeShim(dir);
-  const cluster = await startCluster(kind);
+  const cluster = await startCluster(kind, TIME_SCALE, VERBOSE);
   let observer: Observer | undefined;
   try {
     const env = { ...cluster.env, NO_COLOR: "1" };

@@ -16,7 +16,9 @@
  *   status of the packed group under 2 s; packed submit under a tenth of one-Job-per-row.
  *
  * Environment: BENCH_ITEMS (10000), BENCH_BIG (100000), BENCH_RECORD (1000000),
- * BENCH_TIME_SCALE (0.01), BENCH_SKIP_BIG=1 to skip the 100,000 and 1,000,000 parts.
+ * BENCH_TIME_SCALE (0.01), BENCH_SKIP_BIG=1 to skip the 100,000 and 1,000,000 parts,
+ * BENCH_CLUSTER=fake|real|both (bench/clusters.ts): the 10,000-item shapes and the
+ * 1,000,000-row dry run on each, side by side; the 100,000-item group on the test cluster.
  */
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -24,7 +26,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseRecord, recordConfigMaps, type GroupRecord } from "../src/group/record";
-import { startFakeCluster, type FakeCluster } from "../test/fake-cluster/index";
+import { CLUSTERS, startCluster, type ClusterKind } from "./clusters";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const JOBX = join(ROOT, "bin/jobx.js");
@@ -111,6 +113,7 @@ interface Shape {
 }
 
 interface Figures {
+  cluster: ClusterKind;
   shape: string;
   objects: number;
   writes: number;
@@ -121,8 +124,8 @@ interface Figures {
   statusMs: number;
 }
 
-async function measure(shape: Shape, n: number): Promise<Figures> {
-  const cluster: FakeCluster = await startFakeCluster({ timeScale: TIME_SCALE });
+async function measure(kind: ClusterKind, shape: Shape, n: number): Promise<Figures> {
+  const cluster = await startCluster(kind, TIME_SCALE);
   try {
     const dir = mkdtempSync(join(tmp, "shim-"));
     const counting = shim(dir);
@@ -146,59 +149,65 @@ async function measure(shape: Shape, n: number): Promise<Figures> {
       if (parsed.counts.succeeded !== n) throw new Error(`status (${shape.name}) says ${parsed.counts.succeeded} of ${n} succeeded`);
       statuses.push(status.ms);
     }
-    return { shape: shape.name, objects, writes, requests, processes, submitMs: apply.ms, doneMs: apply.ms + wait.ms, statusMs: median(statuses) };
+    return { cluster: kind, shape: shape.name, objects, writes, requests, processes, submitMs: apply.ms, doneMs: apply.ms + wait.ms, statusMs: median(statuses) };
   } finally {
     await cluster.stop();
   }
 }
 
 async function main(): Promise<void> {
-  const lines: string[] = [`# packed groups: ${ITEMS.toLocaleString("en-US")} items on the test cluster (time scale ${TIME_SCALE}), each pod 1 s (simulated)`];
+  const lines: string[] = [`# packed groups: ${ITEMS.toLocaleString("en-US")} items on ${CLUSTERS.map((k) => (k === "fake" ? "the test cluster" : "the real control plane")).join(" and ")} (time scale ${TIME_SCALE}), each pod 1 s (simulated)`];
   const shapes: Shape[] = [
     { name: "per-row", flags: [] },
     { name: "pack", flags: ["--pack", "--parallelism", "100"] },
     { name: "pack-per-pod-10", flags: ["--pack", "--per-pod", "10", "--parallelism", "100"] },
   ];
   const results: Figures[] = [];
-  for (const shape of shapes) {
-    process.stderr.write(`measuring ${shape.name}…\n`);
-    const started = performance.now();
-    results.push(await measure(shape, ITEMS));
-    process.stderr.write(`  ${shape.name}: done in ${s(performance.now() - started)}\n`);
+  for (const kind of CLUSTERS) {
+    for (const shape of shapes) {
+      process.stderr.write(`measuring ${shape.name} on ${kind}…\n`);
+      const started = performance.now();
+      results.push(await measure(kind, shape, ITEMS));
+      process.stderr.write(`  ${shape.name} on ${kind}: done in ${s(performance.now() - started)}\n`);
+    }
   }
   lines.push("");
-  lines.push("| | objects | write requests | requests by verb | kubectl processes | submit | last item finished | status |");
-  lines.push("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  lines.push("| cluster | | objects | write requests | requests by verb | kubectl processes | submit | last item finished | status |");
+  lines.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of results) {
     const verbs = Object.entries(r.requests).sort().map(([v, c]) => `${v} ${c}`).join(", ");
-    lines.push(`| ${r.shape} | ${r.objects} | ${r.writes} | ${verbs} | ${r.processes} | ${s(r.submitMs)} | ${s(r.doneMs)} | ${s(r.statusMs)} |`);
+    lines.push(`| ${r.cluster} | ${r.shape} | ${r.objects} | ${r.writes} | ${verbs} | ${r.processes} | ${s(r.submitMs)} | ${s(r.doneMs)} | ${s(r.statusMs)} |`);
   }
-  const rowWise = results[0] as Figures;
-  const packed = results[1] as Figures;
   const verdict = (ok: boolean) => (ok ? "PASS" : "MISS");
-  lines.push("");
-  lines.push(`target: packed, at most 5 API objects: ${packed.objects} — ${verdict(packed.objects <= 5)}`);
-  lines.push(`target: packed, at most 10 write requests: ${packed.writes} — ${verdict(packed.writes <= 10)}`);
-  lines.push(`target: status of the packed group under 2 s: ${s(packed.statusMs)} — ${verdict(packed.statusMs < 2000)}`);
-  lines.push(`target: packed submit under a tenth of one Job per row: ${s(packed.submitMs)} against ${s(rowWise.submitMs)} (${(packed.submitMs / rowWise.submitMs).toFixed(3)}×) — ${verdict(packed.submitMs < rowWise.submitMs / 10)}`);
+  for (const kind of CLUSTERS) {
+    const rowWise = results.find((r) => r.cluster === kind && r.shape === "per-row") as Figures;
+    const packed = results.find((r) => r.cluster === kind && r.shape === "pack") as Figures;
+    lines.push("", `on the ${kind === "fake" ? "test cluster" : "real control plane"}:`);
+    lines.push(`target: packed, at most 5 API objects: ${packed.objects} — ${verdict(packed.objects <= 5)}`);
+    lines.push(`target: packed, at most 10 write requests: ${packed.writes} — ${verdict(packed.writes <= 10)}`);
+    lines.push(`target: status of the packed group under 2 s: ${s(packed.statusMs)} — ${verdict(packed.statusMs < 2000)}`);
+    lines.push(`target: packed submit under a tenth of one Job per row: ${s(packed.submitMs)} against ${s(rowWise.submitMs)} (${(packed.submitMs / rowWise.submitMs).toFixed(3)}×) — ${verdict(packed.submitMs < rowWise.submitMs / 10)}`);
+  }
 
   // What is measured so far is printed now: the large parts below take long.
   process.stdout.write(`${lines.join("\n")}\n`);
   lines.length = 0;
   if (process.env.BENCH_SKIP_BIG !== "1") {
     process.stderr.write(`measuring a ${BIG.toLocaleString("en-US")}-item packed group…\n`);
-    const big = await measure({ name: "pack-big", flags: ["--pack", "--parallelism", "500"] }, BIG);
+    const big = await measure("fake", { name: "pack-big", flags: ["--pack", "--parallelism", "500"] }, BIG);
     lines.push("");
     lines.push(`${BIG.toLocaleString("en-US")} items packed: ${big.objects} objects, ${big.writes} writes, submit ${s(big.submitMs)}, last item ${s(big.doneMs)}, status ${s(big.statusMs)}`);
 
-    process.stderr.write(`writing the record of ${RECORD_ROWS.toLocaleString("en-US")} rows (server-side dry run)…\n`);
-    const cluster = await startFakeCluster({ timeScale: TIME_SCALE });
-    try {
-      const dry = await run(["apply", TEMPLATE, "--params", rowsFile(RECORD_ROWS), "--group", "million", "--pack", "--dry-run=server", "-q"], { ...cluster.env, NO_COLOR: "1" } as Record<string, string>);
-      must(dry, "apply --dry-run=server of a million rows");
-      lines.push(`${RECORD_ROWS.toLocaleString("en-US")} rows packed, --dry-run=server: ${s(dry.ms)} (accepted: the record, its parts, the rows ConfigMaps and ${Math.ceil(RECORD_ROWS / 100_000)} Indexed Jobs)`);
-    } finally {
-      await cluster.stop();
+    for (const kind of CLUSTERS) {
+      process.stderr.write(`writing the record of ${RECORD_ROWS.toLocaleString("en-US")} rows (server-side dry run) on ${kind}…\n`);
+      const cluster = await startCluster(kind, TIME_SCALE);
+      try {
+        const dry = await run(["apply", TEMPLATE, "--params", rowsFile(RECORD_ROWS), "--group", "million", "--pack", "--dry-run=server", "-q"], { ...cluster.env, NO_COLOR: "1" } as Record<string, string>);
+        must(dry, `apply --dry-run=server of a million rows on ${kind}`);
+        lines.push(`${RECORD_ROWS.toLocaleString("en-US")} rows packed, --dry-run=server on ${kind}: ${s(dry.ms)} (accepted: the record, its parts, the rows ConfigMaps and ${Math.ceil(RECORD_ROWS / 100_000)} Indexed Jobs)`);
+      } finally {
+        await cluster.stop();
+      }
     }
     const record: GroupRecord = {
       group: "million",
