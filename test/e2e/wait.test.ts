@@ -91,9 +91,10 @@ describe("jobx wait: exit codes", () => {
   });
 
   fakeOnly("cut watch streams")("keeps following when the watch stream is cut", async () => {
-    await applied("cut", { runTime: "300s" }, "a,b,c");
+    // The Jobs outlast dozens of cuts, however slowly a loaded machine starts kubectl.
+    await applied("cut", { runTime: "800s" }, "a,b,c");
     cluster.resetCounts();
-    cluster.setFaults({ cutWatch: { afterMs: 300 } });
+    cluster.setFaults({ cutWatch: { afterMs: 200 } });
     try {
       const run = await jobxAsync(cluster, ["wait", "cut", "--timeout", "60s"]);
       expect(run.status, run.stderr).toBe(0);
