@@ -224,26 +224,37 @@ export class ShapeCache {
    * The row's documents, built from its shape, or undefined when the row needs the full
    * parse: the skeleton has no shape, or a value cannot stand where it is written.
    */
+  /** The last row's skeleton: consecutive rows mostly share one, and comparing is cheaper than hashing. */
+  private last: { marked: string; stands: string; shape: Shape | null } | undefined;
+
   documents(rendering: MarkedRendering): ShapedRow | undefined {
-    const key = keyOf(rendering);
-    let shape = this.shapes.get(key);
-    if (shape === undefined) {
-      shape = shapeOfSkeleton(rendering);
-      if (this.shapes.size >= CACHE_LIMIT) this.shapes.clear();
-      this.shapes.set(key, shape);
+    const stands = standsOf(rendering);
+    const last = this.last;
+    let shape: Shape | null | undefined;
+    if (last && last.stands === stands && last.marked === rendering.marked) shape = last.shape;
+    else {
+      // The skeleton is decided by the marked text and how each value stands.
+      const key = rendering.marked + stands;
+      shape = this.shapes.get(key);
+      if (shape === undefined) {
+        shape = shapeOfSkeleton(rendering);
+        if (this.shapes.size >= CACHE_LIMIT) this.shapes.clear();
+        this.shapes.set(key, shape);
+      }
+      this.last = { marked: rendering.marked, stands, shape };
     }
     return shape ? fill(shape, rendering) : undefined;
   }
 }
 
 /**
- * What decides a rendering's skeleton: its marked text, and how each value stands — a
- * token (written bare), a quoted token (a simple quoted string from tojson or quote), or
- * itself (other YAML from tojson, quote, toyaml).
+ * How each value stands in the skeleton, as text: a token (written bare), a quoted token
+ * (a simple quoted string from tojson or quote), or itself (other YAML from tojson,
+ * quote, toyaml).
  */
-function keyOf(rendering: MarkedRendering): string {
+function standsOf(rendering: MarkedRendering): string {
   const { values, safe } = rendering;
-  let key = rendering.marked;
+  let key = "";
   for (let n = 0; n < values.length; n++) {
     if (!safe[n]) key += "\u0000";
     else {
