@@ -79,14 +79,16 @@ export async function runExpand(templateArg: string, options: ExpandOptions, int
     if (options.raw) {
       // As the docs' one-liner print(Template(...).render()) does: each rendering, then a newline.
       for (const { text } of renderRows(input)) {
-        await sink.write(`${text}\n`);
+        const wait = sink.write(`${text}\n`);
+        if (wait) await wait;
         rows++;
       }
     } else if (options.output === "json") {
       await sink.write('{"apiVersion":"v1","kind":"List","metadata":{},"items":[');
       for (const { jobs: rowJobs } of expandJobs(input)) {
         for (const job of rowJobs) {
-          await sink.write(`${jobs === 0 ? "\n" : ",\n"}${JSON.stringify(job)}`);
+          const wait = sink.write(`${jobs === 0 ? "\n" : ",\n"}${JSON.stringify(job)}`);
+          if (wait) await wait;
           jobs++;
         }
         rows++;
@@ -95,7 +97,9 @@ export async function runExpand(templateArg: string, options: ExpandOptions, int
     } else {
       for (const { jobs: rowJobs, yaml } of expandJobs(input)) {
         for (const [n, job] of rowJobs.entries()) {
-          await sink.write(`---\n${yaml?.[n] ?? dumpDocument(job)}`);
+          // Awaited only when the sink says so: a wait per document is a microtask per document.
+          const wait = sink.write(`---\n${yaml?.[n] ?? dumpDocument(job)}`);
+          if (wait) await wait;
           jobs++;
         }
         rows++;

@@ -32,12 +32,19 @@ export class StdoutSink {
 
   constructor(private readonly stream: NodeJS.WritableStream = process.stdout) {}
 
-  /** Adds one document's text; resolves when it is safe to produce more. */
-  async write(text: string): Promise<void> {
+  /**
+   * Adds one document's text; when it returns a promise, more may be produced once it
+   * resolves. Most documents only join the hold: no promise, no wait, for each of a million.
+   */
+  write(text: string): Promise<void> | undefined {
     this.pending.push(text);
     this.pendingBytes += text.length;
     this.heldDocs++;
-    if (this.pendingBytes < CHUNK_BYTES) return;
+    if (this.pendingBytes < CHUNK_BYTES) return undefined;
+    return this.piece();
+  }
+
+  private async piece(): Promise<void> {
     // Joined now: a flat string holds its text alone, where the documents (often ropes
     // of many small strings) would hold much more, and writing needs no copy of the whole hold.
     this.chunks.push(this.pending.join(""));

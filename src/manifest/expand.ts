@@ -7,14 +7,14 @@ import { InputError } from "../errors";
 import { type Linter, verifyNoWarnings } from "../lint/index";
 import type { Row, RowPlan } from "../params/types";
 import type { CompiledTemplate, MarkedRendering } from "../render/template";
-import { isRiskyOutput, valuesOnLine, verifyValuesAreData } from "./guard";
+import { valuesOnLine, verifyValuesAreData } from "./guard";
 import { unmark } from "./placeholders";
 import { type JobObject, indexedCompletions, jobProblems, nameProblem } from "./job";
 import { ANNOTATION_LIMIT, utf8Length } from "./job-rules";
 import { ANNOTATION, LABEL, MANAGED_BY } from "./labels";
 import { deriveJobName, maxJobNameLength } from "./names";
 import { NameSet } from "./name-set";
-import { type Emission, type Shape, compileEmission, documentsFromShape, fillEmission } from "./shape";
+import { type Emission, type Scalar, type Shape, ShapeCache, compileEmission, fillEmission } from "./shape";
 import { dumpDocument, parseDocuments, verifyParsed } from "./yaml";
 import { terminalSafe } from "../text/show";
 
@@ -161,7 +161,7 @@ function finishJob(job: JobObject, group: string, name: unknown, item: unknown, 
  * The row's Jobs as YAML through their shape's emissions, compiled at the shape's first
  * row and kept only when they write exactly what the emitter writes for that row.
  */
-function yamlFromShape(shape: Shape, filled: unknown[], jobs: JobObject[], group: string, index: number, params: string): string[] | undefined {
+function yamlFromShape(shape: Shape, filled: readonly Scalar[], jobs: JobObject[], group: string, index: number, params: string): string[] | undefined {
   let emissions = shape.emissions.get(group);
   if (!emissions) {
     emissions = jobs.map((job, doc) => {
@@ -194,15 +194,17 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
   let first: MarkedRendering | undefined;
   let allSame = !input.plan.empty;
   let rows = 0;
+  // The skeletons' shapes, for this expansion only.
+  const shapes = input.shapes === false ? undefined : new ShapeCache();
   for (const { index, row, label: labelOf, context } of rowContexts(input)) {
     const rendering = input.template.renderMarked(context, labelOf);
     rows++;
     if (first === undefined) first = rendering;
     else if (allSame) allSame = sameRendering(first, rendering);
-    // Plain rows are built from their template's shape; others are parsed in full and guarded.
-    const plain = rendering.values.every((v, n) => rendering.safe[n] || !isRiskyOutput(v));
-    const fromShape = plain && input.shapes !== false ? documentsFromShape(rendering) : undefined;
-    let docs = fromShape?.docs;
+    // Rows whose values can stand where they are written are built from their template's
+    // shape; others are parsed in full and guarded.
+    const fromShape = shapes?.documents(rendering);
+    let docs: unknown[] | undefined = fromShape?.docs;
     if (!docs) {
       const label = labelOf();
       const text = unmark(rendering);

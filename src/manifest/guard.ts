@@ -22,7 +22,7 @@
  */
 import { InputError } from "../errors";
 import { MARK_CLOSE, MARK_OPEN } from "../render/marks";
-import { PLACEHOLDER, TOKEN, token, unmark } from "./placeholders";
+import { PLACEHOLDER, TOKEN, WHOLE_TOKEN, token, unmark } from "./placeholders";
 import type { MarkedRendering } from "../render/template";
 import { type PlainReading, describeReading, excerpt, plainReading } from "./yaml";
 import { EVENT_ID, SCALAR_STYLE, getScalarValue, loadAll, parseEvents } from "js-yaml";
@@ -53,8 +53,54 @@ export function isRiskyOutput(text: string): boolean {
   return STRUCTURAL.test(text) || (MAYBE_TYPED.test(text) && plainReading(text).as === "other");
 }
 
+/** Whether a value standing alone as a plain scalar reads as its text or as a canonical number or boolean (see plainReading). */
+export function keepsReading(text: string): boolean {
+  return readingOf(text).as !== "other";
+}
 
-const WHOLE_TOKEN = /^jobx(\d+)tok$/;
+/**
+ * Where a value stands in the skeleton: the style of the scalar that holds it, and for a
+ * plain scalar whether it is inside a flow collection (`[ … ]`, `{ … }`).
+ */
+export type Standing = "plain" | "flow-plain" | "single-quoted" | "double-quoted" | "block";
+
+// What YAML refuses or reads as a line break anywhere, and jobx's own trace marks.
+const UNPRINTABLE = "[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff\\ud800-\\udfff\\uE000\\uE001]";
+// What changes the reading of the text around a value, per standing. Inside double quotes
+// only an end quote or an escape does (':' and '#' mean nothing there); inside single
+// quotes only a quote; in a block scalar a line break (above) or what ends the document.
+// A plain scalar ends at ': ' and ' #', is typed or made a node by its first character,
+// and inside a flow collection ends at ',' ']' '}' too.
+const RISKS: Record<Standing, string> = {
+  "double-quoted": '["\\\\]',
+  "single-quoted": "'",
+  block: "^(?:---|\\.\\.\\.)",
+  plain: ":(?:\\s|$)|\\s#|^[-?:,[\\]{}#&*!|>'\"%@`]|^(?:---|\\.\\.\\.)",
+  "flow-plain": "[:,[\\]{}\"'\\\\]|\\s#|^[-?#&*!|>%@`]|^(?:---|\\.\\.\\.)",
+};
+// Space at a value's ends is cut where a plain scalar ends, where a quoted or plain scalar
+// folds its lines, and decides a block scalar's indentation.
+const EDGE_SPACE = "^\\s|\\s$";
+
+function riskPattern(standing: Standing, multiline: boolean): RegExp {
+  const edges = multiline || standing === "plain" || standing === "flow-plain" || standing === "block";
+  return new RegExp(`${UNPRINTABLE}|${RISKS[standing]}${edges ? `|${EDGE_SPACE}` : ""}`);
+}
+
+const RISK_PATTERNS = new Map<string, RegExp>(
+  (Object.keys(RISKS) as Standing[]).flatMap((standing) => [false, true].map((multiline) => [`${standing}${multiline}`, riskPattern(standing, multiline)] as const)),
+);
+
+/**
+ * What a value cannot hold to stand at `standing` (in a scalar written over several lines
+ * when `multiline`): a value the pattern does not match, written there in place of its
+ * token, reads as exactly its text and changes nothing around it. Structure only: whether
+ * a plain scalar is typed is the caller's (keepsReading, isRiskyOutput).
+ */
+export function riskAt(standing: Standing, multiline: boolean): RegExp {
+  return RISK_PATTERNS.get(`${standing}${multiline}`) as RegExp;
+}
+
 
 /**
  * The skeleton as the real output must read: tokens inside every string (keys included)

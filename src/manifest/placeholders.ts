@@ -7,7 +7,12 @@ import { MARK_CLOSE, MARK_OPEN } from "../render/marks";
 import type { MarkedRendering } from "../render/template";
 
 export const PLACEHOLDER = new RegExp(`${MARK_OPEN}(\\d+)${MARK_CLOSE}`, "g");
-export const TOKEN = /jobx(\d+)tok/g;
+// The one token pattern: every reader of skeletons finds tokens with these two.
+const TOKEN_PATTERN = "jobx(\\d+)tok";
+/** Every token in a text, with its number. */
+export const TOKEN = new RegExp(TOKEN_PATTERN, "g");
+/** A text that is exactly one token. */
+export const WHOLE_TOKEN = new RegExp(`^${TOKEN_PATTERN}$`);
 
 export function token(n: number): string {
   return `jobx${n}tok`;

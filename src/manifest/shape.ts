@@ -6,76 +6,107 @@
  * for a simple double-quoted string from tojson/quote — most rows of a template give the
  * same text, the skeleton. It is parsed once into a *shape*: the documents, with every
  * scalar that holds tokens replaced by a slot that remembers the scalar's text around
- * the tokens and whether it was plain.
+ * the tokens, its style, and so where each value stands (see Standing in guard.ts).
  *
- * A row whose bare values are all plain (nothing that could change YAML's reading of the
- * text around them, and nothing YAML would type other than as its text or a canonical
- * number or boolean; see isRiskyOutput) reads exactly as its skeleton does with each
- * token replaced by its value, so its documents are the shape's with each slot filled:
- * the tokens replaced by the values (a whole double-quoted value unescaped), and a plain
- * scalar typed from its filled text as YAML types it (`5` is a number). A value such as
- * `~` or `0x1F` is not plain: its row takes the full parse, where the guard refuses it
- * standing alone, so both paths give the same documents or the same error. Whatever the
- * shape cannot stand for — aliases, anchors, tags, merge keys, values in keys, a quoted
- * value that is not a whole scalar — makes the row take the full parse and the value
- * guard instead. (Empty results are not traced, so they never stand as tokens.)
+ * A row whose every value can stand where its token stands reads exactly as its skeleton
+ * does with each token replaced by its value, so its documents are the shape's with each
+ * slot filled: the tokens replaced by the values (a whole double-quoted value unescaped,
+ * a quoted value inside a longer scalar by the text between its quotes), and a plain
+ * scalar typed from its filled text as YAML types it (`5` is a number). What a value may
+ * hold depends on where it stands: inside double quotes a `:` or `#` is text and a `"` or
+ * `\` is not; inside single quotes only a `'` is not; in a block scalar a line break or
+ * a space at its start is not; in a plain scalar `: `, ` #`, a leading indicator or a
+ * space at either end is not (riskAt). A plain scalar whose filled text YAML types as
+ * anything but a string must also keep today's reading of each value (isRiskyOutput; a
+ * value alone, keepsReading): `~` or `0x1F` there sends the row to the full parse, where
+ * the guard refuses it, so both paths give the same documents or the same error. Whatever
+ * the shape cannot stand for — aliases, anchors, tags, merge keys, values in keys, a
+ * quoted value inside a double-quoted scalar — makes the row take the full parse and the
+ * value guard instead. (Empty results are not traced, so they never stand as tokens.)
  *
  * The shape also writes the YAML jobx prints: its Job, named and labelled with holes
  * where the row's values, name, index and parameters go, is emitted once, and each row
  * fills the holes (see `compileEmission` and `fillEmission`).
+ *
+ * Shapes are kept per expansion (a ShapeCache), never between expansions.
  */
-import { CORE_SCHEMA, EVENT_ID, SCALAR_STYLE, getScalarValue, parseEvents } from "js-yaml";
+import { COLLECTION_STYLE, CORE_SCHEMA, EVENT_ID, SCALAR_STYLE, getScalarValue, parseEvents } from "js-yaml";
 import type { MarkedRendering } from "../render/template";
 import { type Piece, Hole, emitPieces, inline } from "./emit";
-import { PLACEHOLDER, token as skeletonToken } from "./placeholders";
+import { type Standing, isRiskyOutput, keepsReading, riskAt } from "./guard";
+import { PLACEHOLDER, TOKEN, token as skeletonToken } from "./placeholders";
 
 type YamlEvent = ReturnType<typeof parseEvents>[number];
 
+/** A scalar as YAML's core schema reads it, and what a slot is filled with. */
+export type Scalar = string | number | boolean | null;
+
+/** A shape's document: YAML data with slots where the rows' values go. */
+export type ShapeNode = Scalar | Slot | ShapeNode[] | { [key: string]: ShapeNode };
+
+/** A shape's document built for one row: the slots replaced by `T` (a row's scalars, or the emitter's holes). */
+export type Built<T> = Scalar | T | Built<T>[] | { [key: string]: Built<T> };
+
 /** Stands in a shape's documents for the scalar of `slots[n]`. */
-class Slot {
+export class Slot {
   constructor(readonly n: number) {}
 }
 
+/** A value written in a slot's scalar. */
+interface ValuePart {
+  /** Which value of the rendering. */
+  n: number;
+  /** A quoted value (tojson, quote) inside a longer scalar: the text between its quotes goes in. */
+  inner: boolean;
+}
+
 interface SlotSpec {
-  /** The scalar's text in the skeleton, split: literal text, and the numbers of the values written in it. */
-  parts: (string | number)[];
+  /** The scalar's text in the skeleton, split: literal text, and the values written in it. */
+  parts: (string | ValuePart)[];
   /** A plain scalar: its filled text is typed as YAML types it. */
   plain: boolean;
   /** The scalar is one whole double-quoted value (tojson, quote): its text is unescaped. */
   decoded: boolean;
+  /** What a value in this scalar must not match (riskAt of its standing). */
+  risk: RegExp;
 }
 
 export interface Shape {
-  docs: unknown[];
+  docs: ShapeNode[];
   slots: SlotSpec[];
   /** Compiled emissions per group, one per document; null where one could not be made. */
   emissions: Map<string, (Emission | null)[]>;
 }
 
-/** Skeletons seen so far (null: the skeleton has no shape); a template has few. Bounded, in case every row differs. */
-const cache = new Map<string, Shape | null>();
-const CACHE_LIMIT = 256;
-
 const NO_RANGE = -1;
 // One double-quoted JSON string, as quote and tojson write a string value.
 const QUOTED = /^"(?:[^"\\\n]|\\.)*"$/;
-const HAS_TOKEN = /jobx\d+tok/;
-const TOKENS = /jobx(\d+)tok/g;
+/** Skeletons per expansion; a template has few. Bounded, in case every row differs. */
+const CACHE_LIMIT = 256;
 
-/** What stands in the skeleton for value n: a token, a quoted token, or the value itself. */
-function stand(rendering: MarkedRendering, n: number): string {
-  const value = rendering.values[n] ?? "";
-  if (!rendering.safe[n]) return skeletonToken(n);
-  return QUOTED.test(value) ? `"${skeletonToken(n)}"` : value;
+function standingOf(style: number, inFlow: boolean): Standing {
+  if (style === SCALAR_STYLE.DOUBLE_QUOTED) return "double-quoted";
+  if (style === SCALAR_STYLE.SINGLE_QUOTED) return "single-quoted";
+  if (style === SCALAR_STYLE.PLAIN) return inFlow ? "flow-plain" : "plain";
+  return "block";
 }
 
-function split(text: string): (string | number)[] {
-  const parts: (string | number)[] = [];
+/**
+ * The scalar's text split at its tokens; null where a quoted value (tojson, quote) stands
+ * inside a longer scalar other than with its own quotes as the scalar's literal text.
+ */
+function split(text: string, quoted: ReadonlySet<number>, doubleQuoted: boolean): (string | ValuePart)[] | null {
+  const parts: (string | ValuePart)[] = [];
   let last = 0;
-  for (const m of text.matchAll(TOKENS)) {
+  for (const m of text.matchAll(TOKEN)) {
+    const n = Number(m[1]);
+    const end = m.index + m[0].length;
+    // In a double-quoted scalar a quoted value can only be the whole scalar (the caller checks).
+    const inner = quoted.has(n) && !doubleQuoted;
+    if (inner && (text[m.index - 1] !== '"' || text[end] !== '"')) return null;
     if (m.index > last) parts.push(text.slice(last, m.index));
-    parts.push(Number(m[1]));
-    last = m.index + m[0].length;
+    parts.push({ n, inner });
+    last = end;
   }
   if (last < text.length) parts.push(text.slice(last));
   return parts;
@@ -83,31 +114,33 @@ function split(text: string): (string | number)[] {
 
 interface Frame {
   kind: "document" | "mapping" | "sequence";
-  value: unknown;
+  flow: boolean;
+  value: ShapeNode | undefined;
   key: string | undefined;
 }
 
 /**
  * The skeleton's documents, built from its events as js-yaml's constructor builds them,
  * for the subset a shape covers; undefined outside it. `quoted` holds the values that
- * stand as `"jobxNtok"`.
+ * stand as `"jobxNtok"`; `tokens` is how many values stand as tokens, each found once.
  */
-function construct(events: YamlEvent[], text: string, quoted: Set<number>): Pick<Shape, "docs" | "slots"> | undefined {
-  const docs: unknown[] = [];
+function construct(events: YamlEvent[], text: string, quoted: ReadonlySet<number>, tokens: number): Pick<Shape, "docs" | "slots"> | undefined {
+  const docs: ShapeNode[] = [];
   const slots: SlotSpec[] = [];
   const stack: Frame[] = [];
+  let found = 0;
   // Adds a finished node to the open collection; false where the shape cannot follow.
-  const add = (value: unknown): boolean => {
+  const add = (value: ShapeNode): boolean => {
     const top = stack[stack.length - 1];
     if (!top) return false;
     if (top.kind === "document") top.value = value;
-    else if (top.kind === "sequence") (top.value as unknown[]).push(value);
+    else if (top.kind === "sequence") (top.value as ShapeNode[]).push(value);
     else if (top.key === undefined) {
-      const map = top.value as Record<string, unknown>;
+      const map = top.value as Record<string, ShapeNode>;
       if (typeof value !== "string" || value === "<<" || value === "__proto__" || Object.hasOwn(map, value)) return false;
       top.key = value;
     } else {
-      (top.value as Record<string, unknown>)[top.key] = value;
+      (top.value as Record<string, ShapeNode>)[top.key] = value;
       top.key = undefined;
     }
     return true;
@@ -115,83 +148,42 @@ function construct(events: YamlEvent[], text: string, quoted: Set<number>): Pick
   for (const event of events) {
     if (event.type === EVENT_ID.ALIAS) return undefined;
     if ("tagStart" in event && (event.tagStart !== NO_RANGE || event.anchorStart !== NO_RANGE)) return undefined;
-    if (event.type === EVENT_ID.DOCUMENT) stack.push({ kind: "document", value: undefined, key: undefined });
-    else if (event.type === EVENT_ID.MAPPING) stack.push({ kind: "mapping", value: {}, key: undefined });
-    else if (event.type === EVENT_ID.SEQUENCE) stack.push({ kind: "sequence", value: [], key: undefined });
+    const inFlow = stack[stack.length - 1]?.flow ?? false;
+    if (event.type === EVENT_ID.DOCUMENT) stack.push({ kind: "document", flow: false, value: undefined, key: undefined });
+    else if (event.type === EVENT_ID.MAPPING) stack.push({ kind: "mapping", flow: inFlow || event.style === COLLECTION_STYLE.FLOW, value: {}, key: undefined });
+    else if (event.type === EVENT_ID.SEQUENCE) stack.push({ kind: "sequence", flow: inFlow || event.style === COLLECTION_STYLE.FLOW, value: [], key: undefined });
     else if (event.type === EVENT_ID.SCALAR) {
       const source = getScalarValue(text, event);
       const plain = event.style === SCALAR_STYLE.PLAIN;
-      let value: unknown;
-      if (HAS_TOKEN.test(source)) {
+      const doubleQuoted = event.style === SCALAR_STYLE.DOUBLE_QUOTED;
+      const parts = source.includes("jobx") ? split(source, quoted, doubleQuoted) : [];
+      if (parts === null) return undefined;
+      const written = parts.filter((p) => typeof p === "object").length;
+      let value: ShapeNode;
+      if (written > 0) {
         const top = stack[stack.length - 1];
         if (top?.kind === "mapping" && top.key === undefined) return undefined; // a value in a key
-        const parts = split(source);
-        const whole = parts.length === 1 && typeof parts[0] === "number" && quoted.has(parts[0]);
-        const decoded = whole && event.style === SCALAR_STYLE.DOUBLE_QUOTED && event.valueEnd - event.valueStart === source.length;
-        // A quoted value inside a longer scalar reads differently once its quotes hold real text.
-        if (!decoded && parts.some((p) => typeof p === "number" && quoted.has(p))) return undefined;
+        const only = parts.length === 1 ? parts[0] : undefined;
+        const whole = typeof only === "object" && quoted.has(only.n);
+        const decoded = whole && doubleQuoted && event.valueEnd - event.valueStart === source.length;
+        // A quoted value in a double-quoted scalar is that whole scalar, as written, or the shape cannot follow.
+        if (doubleQuoted && !decoded && parts.some((p) => typeof p === "object" && quoted.has(p.n))) return undefined;
+        found += written;
+        const multiline = text.slice(event.valueStart, event.valueEnd).includes("\n");
         value = new Slot(slots.length);
-        slots.push({ parts, plain, decoded });
-      } else value = plain ? CORE_SCHEMA.resolveImplicitScalarTag(source).value : source;
+        slots.push({ parts, plain, decoded, risk: riskAt(standingOf(event.style, inFlow), multiline) });
+      } else value = plain ? (CORE_SCHEMA.resolveImplicitScalarTag(source).value as Scalar) : source;
       if (!add(value)) return undefined;
     } else if (event.type === EVENT_ID.POP) {
       const frame = stack.pop();
       if (!frame) return undefined;
       if (frame.kind !== "document") {
-        if (!add(frame.value)) return undefined;
+        if (!add(frame.value as ShapeNode)) return undefined;
       } else if (frame.value !== null && frame.value !== undefined) docs.push(frame.value);
     }
   }
-  return stack.length === 0 ? { docs, slots } : undefined;
-}
-
-/** The last rendering's skeleton, as its marked text and how each value stands: consecutive rows mostly share it. */
-let last: { marked: string; stands: string[]; shape: Shape | null } | undefined;
-
-function shapeOf(rendering: MarkedRendering): Shape | null {
-  const stands = rendering.values.map((_, n) => stand(rendering, n));
-  if (last && last.marked === rendering.marked && last.stands.length === stands.length && last.stands.every((s, n) => s === stands[n])) return last.shape;
-  const shape = shapeOfSkeleton(rendering, rendering.marked.replace(PLACEHOLDER, (_, n: string) => stands[Number(n)] ?? ""));
-  last = { marked: rendering.marked, stands, shape };
-  return shape;
-}
-
-function shapeOfSkeleton(rendering: MarkedRendering, text: string): Shape | null {
-  const known = cache.get(text);
-  if (known !== undefined) return known;
-  const quoted = new Set<number>();
-  let tokens = 0;
-  rendering.values.forEach((value, n) => {
-    if (!rendering.safe[n]) tokens++;
-    else if (QUOTED.test(value)) {
-      quoted.add(n);
-      tokens++;
-    }
-  });
-  let shape: Shape | null = null;
-  try {
-    // A value standing as itself that looks like a token would be mistaken for one.
-    if ((text.match(TOKENS) ?? []).length === tokens) {
-      const built = construct(parseEvents(text, {}), text, quoted);
-      if (built) shape = { ...built, emissions: new Map() };
-    }
-  } catch {
-    shape = null; // the row is parsed in full, which reports the error properly
-  }
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(text, shape);
-  return shape;
-}
-
-function build(node: unknown, filled: unknown[]): unknown {
-  if (node instanceof Slot) return filled[node.n];
-  if (Array.isArray(node)) return node.map((item) => build(item, filled));
-  if (node !== null && typeof node === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(node)) out[key] = build((node as Record<string, unknown>)[key], filled);
-    return out;
-  }
-  return node;
+  // Every token in exactly one scalar, as written (not made by an escape).
+  return stack.length === 0 && found === tokens ? { docs, slots } : undefined;
 }
 
 /** A double-quoted value's text: JSON's escapes are YAML's too. Undefined when it is not JSON. */
@@ -204,25 +196,133 @@ function unescape(quotedValue: string): string | undefined {
   }
 }
 
+/** A shape's document built with `filled[n]` for slot n. */
+export function build<T>(node: ShapeNode, filled: readonly T[]): Built<T> {
+  if (node instanceof Slot) return filled[node.n] as T;
+  if (Array.isArray(node)) return node.map((item) => build(item, filled));
+  if (node !== null && typeof node === "object") {
+    const out: { [key: string]: Built<T> } = {};
+    for (const key of Object.keys(node)) out[key] = build(node[key] as ShapeNode, filled);
+    return out;
+  }
+  return node;
+}
+
+/** One row's documents from its shape: the documents, the shape, and each slot's value. */
+export interface ShapedRow {
+  docs: Built<Scalar>[];
+  shape: Shape;
+  filled: Scalar[];
+}
+
+/** The shapes of one expansion's skeletons, and the rows built from them. */
+export class ShapeCache {
+  /** Skeletons seen so far by their key (see keyOf); null: the skeleton has no shape. */
+  private readonly shapes = new Map<string, Shape | null>();
+
+  /**
+   * The row's documents, built from its shape, or undefined when the row needs the full
+   * parse: the skeleton has no shape, or a value cannot stand where it is written.
+   */
+  /** The last row's skeleton: consecutive rows mostly share one, and comparing is cheaper than hashing. */
+  private last: { marked: string; stands: string; shape: Shape | null } | undefined;
+
+  documents(rendering: MarkedRendering): ShapedRow | undefined {
+    const stands = standsOf(rendering);
+    const last = this.last;
+    let shape: Shape | null | undefined;
+    if (last && last.stands === stands && last.marked === rendering.marked) shape = last.shape;
+    else {
+      // The skeleton is decided by the marked text and how each value stands.
+      const key = rendering.marked + stands;
+      shape = this.shapes.get(key);
+      if (shape === undefined) {
+        shape = shapeOfSkeleton(rendering);
+        if (this.shapes.size >= CACHE_LIMIT) this.shapes.clear();
+        this.shapes.set(key, shape);
+      }
+      this.last = { marked: rendering.marked, stands, shape };
+    }
+    return shape ? fill(shape, rendering) : undefined;
+  }
+}
+
 /**
- * The row's documents, built from its shape, or undefined when the row needs the full
- * parse. Only for renderings whose bare values are all plain (see isRiskyOutput).
+ * How each value stands in the skeleton, as text: a token (written bare), a quoted token
+ * (a simple quoted string from tojson or quote), or itself (other YAML from tojson,
+ * quote, toyaml).
  */
-export function documentsFromShape(rendering: MarkedRendering): { docs: unknown[]; shape: Shape; filled: unknown[] } | undefined {
-  const shape = shapeOf(rendering);
-  if (!shape) return undefined;
-  const { values } = rendering;
-  const filled: unknown[] = new Array(shape.slots.length);
+function standsOf(rendering: MarkedRendering): string {
+  const { values, safe } = rendering;
+  let key = "";
+  for (let n = 0; n < values.length; n++) {
+    if (!safe[n]) key += "\u0000";
+    else {
+      const value = values[n] as string;
+      key += QUOTED.test(value) ? "\u0001" : `\u0002${value}\u0003`;
+    }
+  }
+  return key;
+}
+
+function shapeOfSkeleton(rendering: MarkedRendering): Shape | null {
+  const { values, safe } = rendering;
+  const quoted = new Set<number>();
+  let tokens = 0;
+  const stands = values.map((value, n) => {
+    if (!safe[n]) {
+      tokens++;
+      return skeletonToken(n);
+    }
+    if (!QUOTED.test(value)) return value;
+    quoted.add(n);
+    tokens++;
+    return `"${skeletonToken(n)}"`;
+  });
+  const text = rendering.marked.replace(PLACEHOLDER, (_, n: string) => stands[Number(n)] ?? "");
+  try {
+    // A value standing as itself that looks like a token would be mistaken for one.
+    if ((text.match(TOKEN) ?? []).length !== tokens) return null;
+    const built = construct(parseEvents(text, {}), text, quoted, tokens);
+    return built ? { ...built, emissions: new Map() } : null;
+  } catch {
+    return null; // the row is parsed in full, which reports the error properly
+  }
+}
+
+/** The row's documents from its shape, or undefined when a value cannot stand where it is written. */
+function fill(shape: Shape, rendering: MarkedRendering): ShapedRow | undefined {
+  const { values, safe } = rendering;
+  const filled: Scalar[] = new Array<Scalar>(shape.slots.length);
   for (let s = 0; s < shape.slots.length; s++) {
-    const { parts, plain, decoded } = shape.slots[s] as SlotSpec;
+    const { parts, plain, decoded, risk } = shape.slots[s] as SlotSpec;
     let text: string | undefined;
-    if (decoded) text = unescape(values[parts[0] as number] ?? "");
+    if (decoded) text = unescape(values[(parts[0] as ValuePart).n] as string);
     else {
       text = "";
-      for (const part of parts) text += typeof part === "number" ? (values[part] ?? "") : part;
+      for (const part of parts) {
+        if (typeof part === "string") text += part;
+        else {
+          const value = values[part.n] as string;
+          const written = part.inner ? value.slice(1, -1) : value;
+          if (risk.test(written)) return undefined;
+          text += written;
+        }
+      }
     }
     if (text === undefined) return undefined;
-    filled[s] = plain ? CORE_SCHEMA.resolveImplicitScalarTag(text).value : text;
+    if (plain) {
+      const typed = CORE_SCHEMA.resolveImplicitScalarTag(text).value as Scalar;
+      // A typed plain scalar: each value keeps today's reading (a value alone: both YAML versions').
+      if (typeof typed !== "string" || parts.length === 1) {
+        for (const part of parts) {
+          if (typeof part === "string" || safe[part.n]) continue;
+          const value = values[part.n] as string;
+          if (parts.length === 1 ? !keepsReading(value) : isRiskyOutput(value)) return undefined;
+        }
+      }
+      filled[s] = typed;
+    } else filled[s] = text;
   }
   return { docs: shape.docs.map((doc) => build(doc, filled)), shape, filled };
 }
@@ -240,9 +340,9 @@ export interface Emission {
 }
 
 /** The shape's document as emitted YAML with holes, once `finish` has named and labelled it. */
-export function compileEmission(shape: Shape, doc: number, finish: (job: unknown, name: Hole, index: Hole, params: Hole) => void): Emission {
+export function compileEmission(shape: Shape, doc: number, finish: (job: Built<Hole>, name: Hole, index: Hole, params: Hole) => void): Emission {
   // The document built as a row builds it, with each slot's hole for its value.
-  const job = build(shape.docs[doc], shape.slots.map((_, n) => new Hole(n)));
+  const job = build(shape.docs[doc] as ShapeNode, shape.slots.map((_, n) => new Hole(n)));
   const count = shape.slots.length;
   finish(job, new Hole(count), new Hole(count + 1), new Hole(count + 2));
   const pieces: (string | number)[] = [];
@@ -255,7 +355,7 @@ export function compileEmission(shape: Shape, doc: number, finish: (job: unknown
 }
 
 /** One row's document through its emission: the holes filled with the row's values. */
-export function fillEmission(emission: Emission, filled: unknown[], name: string, index: string, params: string): string {
+export function fillEmission(emission: Emission, filled: readonly Scalar[], name: string, index: string, params: string): string {
   const out: string[] = [];
   for (const piece of emission.pieces) {
     if (typeof piece === "string") out.push(piece);

@@ -77,10 +77,13 @@ const TEXT: PlainReading = { as: "text" };
 const CANONICAL_INTEGER = /^-?(?:0|[1-9][0-9]{0,14})$/;
 const WORD = /^[A-Za-z][A-Za-z0-9-]*$/;
 const TYPED_WORDS = /^(?:y|yes|n|no|on|off|true|false|null)$/i;
+// Digits then letters, the first not x (hex): Kubernetes quantities such as 500m, 64Mi,
+// 2Gi. No YAML 1.1 or 1.2 number, boolean, null or date has that form.
+const QUANTITY = /^[0-9]+[A-WYZa-wyz][A-Za-z]*$/;
 
 export function plainReading(plain: string): PlainReading {
   if (CANONICAL_INTEGER.test(plain) && plain !== "-0") return { as: "typed", value: Number(plain) };
-  if (WORD.test(plain) && !TYPED_WORDS.test(plain)) return TEXT;
+  if ((WORD.test(plain) && !TYPED_WORDS.test(plain)) || QUANTITY.test(plain)) return TEXT;
   let yaml12: unknown;
   let yaml11: unknown;
   try {

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { load } from "js-yaml";
 import { fileRows } from "../../src/params/files";
 import { duplicateJsonKey } from "../../src/params/structured";
+import { splitCsvLine } from "../../src/params/csv";
+import { parse as parseCsv } from "csv-parse/sync";
 import { escapeListItem, parseParam, parseSet, splitList } from "../../src/params/inline";
 import { planRows } from "../../src/params/index";
 import { file, spec } from "./helpers";
@@ -80,6 +82,22 @@ describe("properties", () => {
         expect(rows).toEqual(body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]]))));
       }),
     );
+  });
+
+  it("a CSV line is split as csv-parse reads it, or left to csv-parse", () => {
+    const line = fc.string({ unit: fc.constantFrom("a", ",", '"', " ", "é", "\\"), maxLength: 12 });
+    fc.assert(
+      fc.property(line, (text) => {
+        // Empty lines are skipped before any line is split, as csv-parse skips them.
+        const values = text === "" ? undefined : splitCsvLine(text, 0, text.length);
+        if (values === undefined) return;
+        expect([values]).toEqual(parseCsv(text, { relax_column_count: true, skip_empty_lines: true }));
+      }),
+      { numRuns: 1000 },
+    );
+    // Quoted values with commas, doubled quotes and an empty last value; an open quote is csv-parse's.
+    expect(splitCsvLine('a,"b,c","say ""hi""",', 0, 21)).toEqual(["a", "b,c", 'say "hi"', ""]);
+    expect(splitCsvLine('a,"b', 0, 4)).toBeUndefined();
   });
 
   it("the JSON duplicate-key scan agrees with the YAML loader", () => {
