@@ -5,7 +5,8 @@
  * ready line, and runs until SIGINT/SIGTERM, when it stops every process and removes its data.
  */
 import { parseArgs } from "node:util";
-import { startRealCluster, type RealCluster } from "./start";
+import { runInForeground } from "../cluster/foreground";
+import { startRealCluster } from "./start";
 
 function usage(message: string): never {
   process.stderr.write(`${message}\nusage: real-cluster --kubeconfig PATH [--exec-commands] [--time-scale X]\n`);
@@ -22,24 +23,10 @@ async function main(): Promise<void> {
   if (!values.kubeconfig) usage("--kubeconfig is required");
   const scale = values["time-scale"] === undefined ? undefined : Number(values["time-scale"]);
   if (scale !== undefined && !(Number.isFinite(scale) && scale >= 0)) usage("--time-scale must be a non-negative number");
-  // Signals during start-up wait for it, so its processes and files still go.
-  let stopping = false;
-  const holder: { started?: Promise<RealCluster> } = {};
-  const shutdown = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void (holder.started ?? Promise.reject(new Error("not started")))
-      .then((c) => c.stop())
-      .catch(() => {})
-      .finally(() => process.exit(0));
-  };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
-  holder.started = startRealCluster({ kubeconfigPath: values.kubeconfig, execCommands: values["exec-commands"] ?? false, timeScale: scale });
-  const cluster = await holder.started;
-  if (stopping) return;
-  process.stdout.write(`real cluster ${cluster.version} ready at ${cluster.url} (kubeconfig ${cluster.kubeconfigPath}, node ${cluster.nodeName})\n`);
-  setInterval(() => {}, 1 << 30);
+  await runInForeground(
+    () => startRealCluster({ kubeconfigPath: values.kubeconfig, execCommands: values["exec-commands"] ?? false, timeScale: scale }),
+    (cluster) => `real cluster ${cluster.version} ready at ${cluster.url} (kubeconfig ${cluster.kubeconfigPath}, node ${cluster.nodeName})`,
+  );
 }
 
 main().catch((e: Error) => {

@@ -3,6 +3,7 @@
  * Runs the test cluster in the foreground until SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
+import { runInForeground } from "../cluster/foreground";
 import { startFakeCluster } from "./index";
 
 function usage(message: string): never {
@@ -33,31 +34,17 @@ async function main(): Promise<void> {
     if (!Number.isFinite(n) || n < 0) usage(`${name} must be a non-negative number`);
     return n;
   };
-  // Signals during start-up wait for the cluster, so its files are still removed.
-  let stopping = false;
-  const holder: { started?: ReturnType<typeof startFakeCluster> } = {};
-  const shutdown = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void (holder.started ?? Promise.reject(new Error("not started")))
-      .then((c) => c.stop())
-      .catch(() => {})
-      .finally(() => process.exit(0));
-  };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
-  holder.started = startFakeCluster({
-    kubeconfigPath: values.kubeconfig,
-    port: num(values.port, "--port"),
-    timeScale: num(values["time-scale"], "--time-scale"),
-    execCommands: values["exec-commands"] ?? false,
-    minorVersion: num(values["minor-version"], "--minor-version"),
-  });
-  const cluster = await holder.started;
-  if (stopping) return;
-  process.stdout.write(`fake cluster ready at ${cluster.url} (kubeconfig ${cluster.kubeconfigPath})\n`);
-  // Keep the process alive: the server's own handles are unref'd timers and a listening socket.
-  setInterval(() => {}, 1 << 30);
+  await runInForeground(
+    () =>
+      startFakeCluster({
+        kubeconfigPath: values.kubeconfig,
+        port: num(values.port, "--port"),
+        timeScale: num(values["time-scale"], "--time-scale"),
+        execCommands: values["exec-commands"] ?? false,
+        minorVersion: num(values["minor-version"], "--minor-version"),
+      }),
+    (cluster) => `fake cluster ready at ${cluster.url} (kubeconfig ${cluster.kubeconfigPath})`,
+  );
 }
 
 void main();
