@@ -7,9 +7,10 @@
  *   own   a cluster of one's own (kind, minikube, …) through JOBX_TEST_KUBECONFIG (or
  *         KUBECONFIG): a namespace of its own per test file, deleted afterwards
  *
- * Tests that need what only the fake can do (injected faults, request counts, a chosen
+ * Tests that need what only the fake can do (injected faults, cut watches, a chosen
  * server version, exact timing) are declared with fakeOnly(reason) and are skipped, with
- * that reason printed, on the others.
+ * that reason printed, on the others. Request counts work on the real control plane too,
+ * from its API server's audit log (not on a cluster of one's own).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
