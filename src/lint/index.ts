@@ -11,6 +11,8 @@ export { LINT_DEFAULTS, type LintOptions } from "./rules";
 /** The check flags of expand, apply and lint, as commander gives them. */
 export interface CheckFlags {
   strict?: boolean;
+  /** --pack: the herd rule does not apply to a group run as one Indexed Job. */
+  pack?: boolean;
   maxParallelism?: string;
   largeGroup?: string;
   maxBackoffLimit?: string;
@@ -29,6 +31,7 @@ export function lintOptionsFrom(flags: CheckFlags): LintOptions {
     maxParallelism: count("--max-parallelism", flags.maxParallelism, LINT_DEFAULTS.maxParallelism),
     largeGroup: count("--large-group", flags.largeGroup, LINT_DEFAULTS.largeGroup),
     maxBackoffLimit: count("--max-backoff-limit", flags.maxBackoffLimit, LINT_DEFAULTS.maxBackoffLimit),
+    packed: flags.pack === true,
   };
 }
 

@@ -12,6 +12,8 @@ export interface LintOptions {
   largeGroup: number;
   /** The highest backoffLimit a large group's Jobs may have without a warning. */
   maxBackoffLimit: number;
+  /** The group runs packed (--pack): its rows become one Indexed Job, throttled by --parallelism. */
+  packed?: boolean;
 }
 
 export const LINT_DEFAULTS: LintOptions = { maxParallelism: 50, largeGroup: 20, maxBackoffLimit: 3 };
@@ -188,7 +190,8 @@ export const HERD_RULE = {
   summary: "a group whose Jobs together run more than `--max-parallelism` pods at once: nothing throttles separate Jobs",
   /** `maxPods`: the most one Job runs; above the limit, high-parallelism names that Job instead. */
   check(jobs: number, pods: number, maxPods: number, options: LintOptions): Finding | undefined {
-    if (jobs < 2 || pods <= options.maxParallelism || maxPods > options.maxParallelism) return undefined;
+    // A packed group is the rule's own fix: one Indexed Job, throttled by --parallelism.
+    if (options.packed || jobs < 2 || pods <= options.maxParallelism || maxPods > options.maxParallelism) return undefined;
     return {
       rule: "herd",
       field: "spec.parallelism (summed over the group)",

@@ -150,6 +150,14 @@ describe("apply --pack", () => {
     expect(run.stdout).toMatch(/^ {2}completions: 2$/m);
   });
 
+  it("packed, many rows are no thundering herd: --parallelism throttles the one Indexed Job", async () => {
+    const many = await jobxAsync(cluster, ["expand", template("herd"), "--items", items(60), "--group", "herd", "--pack", "-q"]);
+    expect(many.status, many.stderr).toBe(0);
+    expect(many.stderr).not.toContain("[herd]");
+    const separate = await jobxAsync(cluster, ["expand", template("herd"), "--items", items(60), "--group", "herd", "-q"]);
+    expect(separate.stderr).toContain("[herd]");
+  });
+
   it("a 30,000-row packed group is accepted by --dry-run=server", async () => {
     const rows = join(dir, "rows.csv");
     writeFileSync(rows, `item\n${Array.from({ length: 30_000 }, (_, i) => `item-${i}`).join("\n")}\n`);

@@ -91,6 +91,8 @@ describe("the Job pitfall rules", () => {
     expect(warnings[0]).toContain("all 30 Jobs: spec.parallelism (summed over the group) adds up to 60 pods at once");
     expect(warnings[0]).toContain("completions: 30");
     expect(lint(jobs(careful(), 30), { ...LINT_DEFAULTS, maxParallelism: 60 })).toEqual([]);
+    // Packed (--pack), the rows run as one Indexed Job that --parallelism throttles: no herd.
+    expect(lint(jobs(careful(), 30), { ...LINT_DEFAULTS, packed: true })).toEqual([]);
     // One Job past the limit is named by high-parallelism, not counted twice.
     expect(rules(lint(jobs(careful({ parallelism: "  parallelism: 80", completions: "  completions: 80" }), 2)))).toEqual(["high-parallelism"]);
   });
