@@ -4,7 +4,12 @@
  *
  *   tsx test/control-plane/build.ts            build if not cached, print the folder
  *   tsx test/control-plane/build.ts --rebuild  build again
+ *   tsx test/control-plane/build.ts --rebuild --write-sums  build, and write the go.sum
+ *                                              files back beside the go.mod files (after
+ *                                              changing a pinned version)
  *
+ * The go.sum files beside the go.mod files pin every module's hash: the build starts from
+ * them, so a module the proxy serves with other content than recorded fails the build.
  * The releases are the ones the two go.mod files beside this file require. k8s.io/kubernetes
  * requires its staging modules (k8s.io/api, k8s.io/client-go, …) at v0.0.0 and replaces them
  * with folders of its own repository, which a module consumer does not have; so the build
@@ -73,7 +78,9 @@ export function plannedBinaries(): ControlPlaneBinaries {
   const kubernetesVersion = requiredVersion(kubeMod, "k8s.io/kubernetes");
   const etcdVersion = requiredVersion(etcdMod, "go.etcd.io/etcd/server/v3");
   // The key changes with anything that changes what is built.
-  const key = createHash("sha256").update(kubeMod).update(etcdMod).update(readFileSync(fileURLToPath(import.meta.url))).digest("hex").slice(0, 10);
+  const hash = createHash("sha256").update(kubeMod).update(etcdMod).update(readFileSync(fileURLToPath(import.meta.url)));
+  for (const sum of [join(HERE, "kubernetes", "go.sum"), join(HERE, "etcd", "go.sum")]) if (existsSync(sum)) hash.update(readFileSync(sum));
+  const key = hash.digest("hex").slice(0, 10);
   const dir = join(cacheRoot(), `kubernetes-${kubernetesVersion}-etcd-${etcdVersion}-${key}`);
   return {
     dir,
@@ -88,8 +95,16 @@ export function isBuilt(b: ControlPlaneBinaries): boolean {
   return [b.kubeApiserver, b.kubeControllerManager, b.etcd].every((f) => existsSync(f));
 }
 
+/** A module's go.sum from the project into its build folder, and (writeSums) the tidied one back. */
+function withSums(module: "kubernetes" | "etcd", work: string, writeSums: boolean, tidy: () => void): void {
+  const recorded = join(HERE, module, "go.sum");
+  if (existsSync(recorded)) copyFileSync(recorded, join(work, "go.sum"));
+  tidy();
+  if (writeSums) copyFileSync(join(work, "go.sum"), recorded);
+}
+
 /** Builds what is not cached yet (or everything, with rebuild) and returns the binaries. */
-export function ensureControlPlane(options: { rebuild?: boolean } = {}): ControlPlaneBinaries {
+export function ensureControlPlane(options: { rebuild?: boolean; writeSums?: boolean } = {}): ControlPlaneBinaries {
   const planned = plannedBinaries();
   if (!options.rebuild && isBuilt(planned)) return planned;
   const started = Date.now();
@@ -105,7 +120,7 @@ export function ensureControlPlane(options: { rebuild?: boolean } = {}): Control
   if (download.Error) throw new Error(`the module proxy refused k8s.io/kubernetes@${planned.kubernetesVersion}: ${download.Error}`);
   const ours = readFileSync(join(HERE, "kubernetes", "go.mod"), "utf8");
   writeFileSync(join(kubeWork, "go.mod"), ours + replaceBlock(readFileSync(download.GoMod, "utf8"), planned.kubernetesVersion));
-  go(["mod", "tidy"], kubeWork);
+  withSums("kubernetes", kubeWork, options.writeSums === true, () => go(["mod", "tidy"], kubeWork));
   const [major, minor] = planned.kubernetesVersion.replace(/^v/, "").split(".");
   // What upstream's hack/lib/version.sh sets: without it the server says v0.0.0-master.
   const versionFlags = ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"]
@@ -119,7 +134,7 @@ export function ensureControlPlane(options: { rebuild?: boolean } = {}): Control
   const etcdWork = join(work, "etcd");
   mkdirSync(etcdWork, { recursive: true });
   copyFileSync(join(HERE, "etcd", "go.mod"), join(etcdWork, "go.mod"));
-  go(["mod", "tidy"], etcdWork);
+  withSums("etcd", etcdWork, options.writeSums === true, () => go(["mod", "tidy"], etcdWork));
   go(["build", "-trimpath", "-ldflags", "-s -w", "-o", join(staging, "etcd"), "go.etcd.io/etcd/server/v3"], etcdWork, cgoOff);
 
   rmSync(work, { recursive: true, force: true });
@@ -132,7 +147,7 @@ export function ensureControlPlane(options: { rebuild?: boolean } = {}): Control
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
-    const built = ensureControlPlane({ rebuild: process.argv.includes("--rebuild") });
+    const built = ensureControlPlane({ rebuild: process.argv.includes("--rebuild"), writeSums: process.argv.includes("--write-sums") });
     process.stdout.write(`${built.dir}\n`);
   } catch (e) {
     process.stderr.write(`control-plane: ${(e as Error).message}\n`);
