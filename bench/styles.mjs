@@ -15,10 +15,11 @@
  *   BENCH_QUICK=1      skip the 1,000,000-row run
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fmtInt, fmtMiB, fmtRatio, fmtSec, median, measurer, out, RSS_METHOD, table, verdict } from "./measure.mjs";
 import { STYLES, csvChunks } from "./styles/corpus.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -33,52 +34,7 @@ const QUICK = process.env.BENCH_QUICK === "1";
 const MILLION = 1_000_000;
 const TARGET = { ratio: 1.5, millionMiB: 200, growth: 1.2 };
 const tmp = mkdtempSync(join(tmpdir(), "jobx-bench-styles-"));
-let failed = false;
-
-// Wall time spawn to exit; peak RSS and CPU from wait4 through GNU time, else a python3 wrapper.
-const GNU_TIME = (process.env.PATH ?? "")
-  .split(delimiter)
-  .filter(Boolean)
-  .map((d) => join(d, "time"))
-  .find((p) => existsSync(p) && spawnSync(p, ["-f", "%M", "true"], { stdio: "ignore" }).status === 0);
-const PY_RSS =
-  "import resource,subprocess,sys\nrc=subprocess.call(sys.argv[2:])\nu=resource.getrusage(resource.RUSAGE_CHILDREN)\n" +
-  "open(sys.argv[1],'w').write('%d %.3f %.3f\\n' % (u.ru_maxrss, u.ru_utime, u.ru_stime))\nsys.exit(rc)";
-
-function measure(label, argv, stdoutPath = "/dev/null") {
-  const rssFile = join(tmp, "rss.txt");
-  rmSync(rssFile, { force: true });
-  const wrapped = GNU_TIME ? [GNU_TIME, "-f", "%M %U %S", "-o", rssFile, ...argv] : ["python3", "-c", PY_RSS, rssFile, ...argv];
-  const out = openSync(stdoutPath, "w");
-  const start = process.hrtime.bigint();
-  const r = spawnSync(wrapped[0], wrapped.slice(1), { stdio: ["ignore", out, "pipe"], cwd: root, maxBuffer: 64 * 1024 * 1024 });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  closeSync(out);
-  if (r.error || r.status !== 0) {
-    failed = true;
-    process.stderr.write(`FAILED: ${label} (exit ${r.status}): ${String(r.error ?? r.stderr).slice(-2000)}\n`);
-    return undefined;
-  }
-  const [kib, user, sys] = readFileSync(rssFile, "utf8").trim().split(/\s+/).map(Number);
-  return { seconds, kib, cpu: user + sys };
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmtInt = (n) => n.toLocaleString("en-US");
-const fmtSec = (s) => (s === undefined ? "—" : s < 1 ? `${(s * 1000).toFixed(0)} ms` : `${s.toFixed(2)} s`);
-const fmtMiB = (kib) => (kib === undefined ? "—" : `${(kib / 1024).toFixed(1)} MiB`);
-const fmtRatio = (r) => (r === undefined || !Number.isFinite(r) ? "—" : `${r.toFixed(2)}×`);
-const verdict = (ok) => (ok === undefined ? "n/a" : ok ? "PASS" : "MISS");
-const out = (text = "") => process.stdout.write(`${text}\n`);
-function table(header, rows) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ");
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
-}
+const { measure, failed, fail } = measurer(tmp, root);
 
 function csvFile(name, rows) {
   const path = join(tmp, `${name}-${rows}.csv`);
@@ -97,15 +53,15 @@ function verify(names, csvs) {
   const bad = [];
   for (const name of names) {
     const files = { raw: join(tmp, "raw.out"), j2: join(tmp, "j2.out"), full: join(tmp, "full.out") };
-    if (!measure(`${name} --raw`, jobxArgv(name, csvs[name]), files.raw) || !measure(`${name} jinja2`, jinja2Argv(name, csvs[name]), files.j2)) return false;
-    measure(`${name} --raw`, jobxArgv(name, csvs[name], true), files.raw);
+    if (!measure(`${name} --raw`, jobxArgv(name, csvs[name]), { stdoutPath: files.raw }) || !measure(`${name} jinja2`, jinja2Argv(name, csvs[name]), { stdoutPath: files.j2 })) return false;
+    measure(`${name} --raw`, jobxArgv(name, csvs[name], true), { stdoutPath: files.raw });
     if (!readFileSync(files.raw).equals(readFileSync(files.j2))) bad.push(`${name}: jobx --raw differs from jinja2`);
-    measure(`${name} full`, jobxArgv(name, csvs[name]), files.full);
+    measure(`${name} full`, jobxArgv(name, csvs[name]), { stdoutPath: files.full });
     const labelled = readFileSync(files.full, "utf8").split("\n").filter((l) => /^ {4}jobx\.dev\/group: /.test(l)).length;
     if (labelled !== 1000) bad.push(`${name}: jobx printed ${labelled} labelled Jobs, expected 1000`);
   }
   for (const b of bad) process.stderr.write(`FAILED check: ${b}\n`);
-  if (bad.length) failed = true;
+  if (bad.length) fail();
   return bad.length === 0;
 }
 
@@ -115,7 +71,7 @@ function main() {
   const py = spawnSync("python3", ["-c", "import sys, jinja2; print(sys.version.split()[0], jinja2.__version__)"], { encoding: "utf8" }).stdout.trim().split(" ");
   out("jobx expand, template styles against python3 jinja2");
   out(`machine: ${cpu.length} cores (${cpu[0]?.model ?? "unknown CPU"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; node ${process.version}, Python ${py[0]}, jinja2 ${py[1]}`);
-  out(`peak memory: ${GNU_TIME ? "GNU time %M (max RSS from wait4)" : "python3 getrusage(RUSAGE_CHILDREN)"}; wall time: spawn to exit; ${RUNS} runs per figure, medians, jobx and jinja2 interleaved`);
+  out(`peak memory: ${RSS_METHOD}; wall time: spawn to exit; ${RUNS} runs per figure, medians, jobx and jinja2 interleaved`);
   out(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   out();
   for (const name of names) out(`  ${name.padEnd(12)} ${STYLES[name].what}`);
@@ -209,7 +165,7 @@ try {
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
-if (failed) {
+if (failed()) {
   process.stderr.write("\nA command failed or printed the wrong output (see above).\n");
   process.exitCode = 1;
 }
