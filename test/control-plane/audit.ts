@@ -2,7 +2,7 @@
  * Request counts from the real API server's audit log (see start.ts: one entry per request
  * of the admin user, the one kubectl and jobx use), named as the fake cluster counts them.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import type { RequestCount } from "../fake-cluster/types";
 
 function readFrom(file: string, offset: number): string {
@@ -26,7 +26,7 @@ export function auditCounter(file: string, namespace: string): { counts(): Reque
   let offset = 0;
   return {
     reset() {
-      offset = fstatSizeOf(file);
+      offset = statSync(file).size;
     },
     counts() {
       const byKey = new Map<string, RequestCount>();
@@ -49,12 +49,4 @@ export function auditCounter(file: string, namespace: string): { counts(): Reque
   };
 }
 
-function fstatSizeOf(file: string): number {
-  const fd = openSync(file, "r");
-  try {
-    return fstatSync(fd).size;
-  } finally {
-    closeSync(fd);
-  }
-}
 

@@ -4,12 +4,13 @@
  * resource-quota controllers), and the node agent (test/node-agent/) as its one Node.
  * Every listener binds 127.0.0.1 and every advertised address is 127.0.0.1.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { ApiClient } from "../node-agent/api-client";
 import { startNodeAgent, type NodeAgent } from "../node-agent/index";
 import { ensureControlPlane } from "./build";
 
@@ -200,8 +201,9 @@ rules:
     const caFile = join(certDir, "apiserver.crt");
     await until("kube-apiserver", 120_000, () => existsSync(caFile), exitedOf("kube-apiserver"));
     const ca = readFileSync(caFile, "utf8");
-    const get = (path: string): Promise<Response> => fetchWithCa(`${url}${path}`, ca, token);
-    await until("kube-apiserver", 120_000, async () => (await get("/readyz")).ok, exitedOf("kube-apiserver"));
+    const api = new ApiClient(url, token, ca);
+    const ok = async (path: string): Promise<boolean> => (await api.request("GET", path)).status === 200;
+    await until("kube-apiserver", 120_000, () => ok("/readyz"), exitedOf("kube-apiserver"));
 
     const kubeconfig = kubeconfigText(url, ca, token);
     const cmKubeconfig = join(dir, "controller-manager.kubeconfig");
@@ -228,7 +230,7 @@ rules:
       kubeletVersion: bin.kubernetesVersion,
       log,
     });
-    await until("the default namespace", 60_000, async () => (await get("/api/v1/namespaces/default")).ok, exitedOf("kube-controller-manager"));
+    await until("the default namespace", 60_000, () => ok("/api/v1/namespaces/default"), exitedOf("kube-controller-manager"));
 
     const kubeconfigPath = options.kubeconfigPath ?? join(dir, "kubeconfig");
     mkdirSync(dirname(kubeconfigPath), { recursive: true });
@@ -247,24 +249,4 @@ function tail(file: string, lines = 30): string {
   } catch {
     return "(no log)";
   }
-}
-
-/** fetch with the cluster's own CA (Node's fetch takes no CA option: curl-free, via https). */
-async function fetchWithCa(url: string, ca: string, token: string): Promise<Response> {
-  const { request } = await import("node:https");
-  return new Promise((resolve, reject) => {
-    const req = request(url, { ca, headers: { Authorization: `Bearer ${token}` } }, (res) => {
-      let body = "";
-      res.on("data", (d: Buffer) => (body += d.toString()));
-      res.on("end", () => resolve(new Response(body, { status: res.statusCode ?? 500 })));
-    });
-    req.setTimeout(10_000, () => req.destroy(new Error("timeout")));
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-/** Whether Go is there to build the control plane (the binaries may be cached already). */
-export function goAvailable(): boolean {
-  return spawnSync("go", ["version"], { stdio: "ignore" }).status === 0;
 }
