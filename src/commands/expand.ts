@@ -98,7 +98,7 @@ export async function runExpand(templateArg: string, options: ExpandOptions, int
       for (const { jobs: rowJobs, yaml } of expandJobs(input)) {
         for (const [n, job] of rowJobs.entries()) {
           // Awaited only when the sink says so: a wait per document is a microtask per document.
-          const wait = sink.write(`---\n${yaml?.[n] ?? dumpDocument(job)}`);
+          const wait = sink.write(yaml?.[n] ?? dumpDocument(job), "---\n");
           if (wait) await wait;
           jobs++;
         }

@@ -17,60 +17,102 @@ import { once } from "node:events";
 export const HOLD_BYTES = 16 * 1024 * 1024;
 /** Size of the pieces output is held and written in: small, so writing one never copies much at once. */
 const CHUNK_BYTES = 64 * 1024;
+/** The most bytes a UTF-16 code unit takes in UTF-8. */
+const MAX_BYTES_PER_UNIT = 3;
 
 export class StdoutSink {
-  /** Held text, joined into flat pieces of about CHUNK_BYTES. */
-  private chunks: string[] = [];
-  /** Documents not yet joined into a piece. */
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  /** Held output, encoded: full pieces of about CHUNK_BYTES, outside the JavaScript heap. */
+  private chunks: Buffer[] = [];
+  /** The piece being filled, and how much of it is. */
+  private buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  /**
+   * Pieces the stream has finished writing, to be filled again: a new piece for every 64 KiB
+   * of a million rows' output would wait for the garbage collector, which does not hurry
+   * for memory outside the heap (a gigabyte at a million rows).
+   */
+  private readonly spare: Buffer[] = [];
+  private used = 0;
   private heldBytes = 0;
   private streaming = false;
   /** Documents (or renderings) already handed to stdout. */
   written = 0;
   private heldDocs = 0;
 
-  constructor(private readonly stream: NodeJS.WritableStream = process.stdout) {}
+  /** `holdBytes`: how much is held back before streaming starts (tests make it small). */
+  constructor(
+    private readonly stream: NodeJS.WritableStream = process.stdout,
+    private readonly holdBytes = HOLD_BYTES,
+  ) {}
 
   /**
-   * Adds one document's text; when it returns a promise, more may be produced once it
-   * resolves. Most documents only join the hold: no promise, no wait, for each of a million.
+   * Adds one document's text (after `lead`, e.g. its `---` line); when it returns a
+   * promise, more may be produced once it resolves. Most documents only join the hold: no
+   * promise, no wait, for each of a million. Text is encoded as it comes, straight into
+   * the piece being filled: no joined copy, no second encoding when it is written.
    */
-  write(text: string): Promise<void> | undefined {
-    this.pending.push(text);
-    this.pendingBytes += text.length;
+  write(text: string, lead = ""): Promise<void> | undefined {
     this.heldDocs++;
-    if (this.pendingBytes < CHUNK_BYTES) return undefined;
-    return this.piece();
+    // Either may fill a piece: documents all of one length fill every piece at the same place.
+    const leadFilled = lead !== "" && this.put(lead);
+    const full = this.put(text) || leadFilled;
+    if (!full) return undefined;
+    if (this.streaming || this.heldBytes >= this.holdBytes) {
+      this.streaming = true;
+      return this.flush();
+    }
+    return undefined;
   }
 
-  private async piece(): Promise<void> {
-    // Joined now: a flat string holds its text alone, where the documents (often ropes
-    // of many small strings) would hold much more, and writing needs no copy of the whole hold.
-    this.chunks.push(this.pending.join(""));
-    this.heldBytes += this.pendingBytes;
-    this.pending = [];
-    this.pendingBytes = 0;
-    if (this.streaming || this.heldBytes >= HOLD_BYTES) {
-      this.streaming = true;
-      await this.flush();
+  /** Encodes text into the hold; true when a piece was filled. */
+  private put(text: string): boolean {
+    // Fits for certain, without measuring: the common case.
+    if ((text.length + 1) * MAX_BYTES_PER_UNIT <= this.buffer.length - this.used) {
+      this.used += this.buffer.write(text, this.used);
+      return false;
     }
+    const bytes = Buffer.byteLength(text);
+    if (bytes <= this.buffer.length - this.used) {
+      this.used += this.buffer.write(text, this.used);
+      return false;
+    }
+    this.seal();
+    if (bytes > CHUNK_BYTES / 2) this.hold(Buffer.from(text));
+    else this.used += this.buffer.write(text, 0);
+    return true;
+  }
+
+  private hold(piece: Buffer): void {
+    this.chunks.push(piece);
+    this.heldBytes += piece.length;
+  }
+
+  /** The piece being filled joins the hold; a new one is started. */
+  private seal(): void {
+    if (this.used === 0) return;
+    this.hold(this.buffer.subarray(0, this.used));
+    this.buffer = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
   }
 
   private async flush(): Promise<void> {
-    if (this.pending.length > 0) this.chunks.push(this.pending.join(""));
+    this.seal();
     const chunks = this.chunks;
     this.chunks = [];
-    this.pending = [];
-    this.pendingBytes = 0;
     this.heldBytes = 0;
     this.written += this.heldDocs;
     this.heldDocs = 0;
     for (let n = 0; n < chunks.length; n++) {
-      const chunk = chunks[n] as string;
-      chunks[n] = ""; // let each piece go once written
-      if (!this.stream.write(chunk)) await once(this.stream, "drain");
+      const chunk = chunks[n] as Buffer;
+      chunks[n] = EMPTY;
+      // A whole piece is filled again once the stream is done with it (a large document's own piece is let go).
+      const reuse = chunk.buffer.byteLength === CHUNK_BYTES && chunk.byteOffset === 0 ? Buffer.from(chunk.buffer, 0, CHUNK_BYTES) : undefined;
+      const done = reuse && this.spare.length < MAX_SPARE ? () => this.spare.push(reuse) : undefined;
+      if (!this.stream.write(chunk, done)) await once(this.stream, "drain");
     }
+    // A turn of the event loop: a stream that writes at once (a file, /dev/null) reports it
+    // on the next tick, which a loop of resolved promises would put off to its very end,
+    // holding every piece written until then.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Everything held goes out. */
@@ -81,10 +123,15 @@ export class StdoutSink {
   /** After an error: drop what was held; say whether anything already went out. */
   abandon(): { incomplete: boolean; written: number } {
     this.chunks = [];
-    this.pending = [];
+    this.used = 0;
+    this.heldBytes = 0;
     return { incomplete: this.written > 0, written: this.written };
   }
 }
+
+const EMPTY = Buffer.alloc(0);
+/** At most as many spare pieces as the hold has: memory the hold has used already. */
+const MAX_SPARE = HOLD_BYTES / CHUNK_BYTES;
 
 const STAGING = ".jobx-staging-";
 
