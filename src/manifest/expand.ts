@@ -9,7 +9,7 @@ import type { Row, RowPlan } from "../params/types";
 import type { CompiledTemplate, MarkedRendering } from "../render/template";
 import { valuesOnLine, verifyValuesAreData } from "./guard";
 import { unmark } from "./placeholders";
-import { type JobObject, indexedCompletions, jobProblems, nameProblem } from "./job";
+import { type JobObject, type ShapedFrom, indexedCompletions, jobProblems, nameProblem, schemaClasses } from "./job";
 import { ANNOTATION_LIMIT, utf8Length } from "./job-rules";
 import { ANNOTATION, LABEL, MANAGED_BY } from "./labels";
 import { deriveJobName, maxJobNameLength } from "./names";
@@ -215,10 +215,12 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
       throw new InputError(`${labelOf()} rendered no YAML document. Check the template's conditions and loops`, { where });
     }
     const params = JSON.stringify(row);
+    const classes = fromShape ? schemaClasses(fromShape.filled) : "";
     const jobs: JobObject[] = [];
     docs.forEach((doc, documentIndex) => {
       const docLabel = () => (docs.length > 1 ? `document ${documentIndex + 1} of ${labelOf()}` : labelOf());
-      const problems = jobProblems(doc, fromShape?.shape.docs[documentIndex] as object | undefined);
+      const shaped: ShapedFrom | undefined = fromShape ? { doc: fromShape.shape.docs[documentIndex] as object, classes } : undefined;
+      const problems = jobProblems(doc, shaped);
       if (problems.length > 0) {
         const only = problems.length === 1 && problems[0]?.startsWith("is ");
         throw new InputError(

@@ -11,6 +11,7 @@ import { JOBX_PREFIX } from "./labels";
 import { unknownFieldProblems } from "./fields";
 import { apiServerProblems } from "./job-rules";
 import { showText, terminalSafe } from "../text/show";
+import { QUANTITY, SCHEMA_ENUM_STRINGS } from "./job-schema";
 
 export type JobObject = {
   apiVersion: "batch/v1";
@@ -55,28 +56,71 @@ function valueAt(doc: unknown, pointer: string): unknown {
 
 /** Unknown fields of the documents built from one shape document: they share every key, so the walk is made once. */
 const unknownFieldsOfShape = new WeakMap<object, string[]>();
+/** Per shape document, the schema classes (see schemaClasses) of rows that passed the schema. */
+const validClassesOfShape = new WeakMap<object, Set<string>>();
+/** The characters the schema's enum values start with, and those a quantity can start with. */
+const ENUM_FIRST = new Set([...SCHEMA_ENUM_STRINGS].filter((v) => v !== "").map((v) => v.charCodeAt(0)));
+const QUANTITY_FIRST = new Set([..."+-.0123456789"].map((c) => c.charCodeAt(0)));
+/** Kinds of values remembered per shape document; past it rows are checked in full (still right, only slower). */
+const CLASSES_LIMIT = 4096;
+
+/**
+ * What the Job schema's validator can tell apart in a row's slot values (a shape's rows
+ * differ in nothing else): a string's verdict depends only on whether it is one of the
+ * schema's enum values (and which) and whether it is a quantity, a number's, boolean's or
+ * null's on the value itself (scripts/job-schema.ts checks the validator uses nothing
+ * else). Rows of one shape document with the same classes get the same verdict, so a
+ * class that passed once passes again without the schema walk.
+ */
+export function schemaClasses(values: readonly (string | number | boolean | null)[]): string {
+  let key = "";
+  for (const value of values) {
+    if (typeof value === "string") {
+      // Most values start with a character no enum value and no quantity starts with: no lookup, no pattern.
+      const first = value.charCodeAt(0);
+      if (value === "" || ENUM_FIRST.has(first)) key += SCHEMA_ENUM_STRINGS.has(value) ? `e${value}\u0000` : QUANTITY.test(value) ? "q\u0000" : "s\u0000";
+      else key += QUANTITY_FIRST.has(first) && QUANTITY.test(value) ? "q\u0000" : "s\u0000";
+    }
+    else key += `${typeof value === "number" ? "n" : typeof value === "boolean" ? "b" : "z"}${String(value)}\u0000`;
+  }
+  return key;
+}
+
+/** The shape document a document was built from, and its row's schema classes (see schemaClasses). */
+export interface ShapedFrom {
+  doc: object;
+  classes: string;
+}
 
 /**
  * Every problem with one document, as "field: problem" lines; empty when it is a valid Job.
  * The name is not judged here: an invalid or missing name is replaced by a derived one.
- * `sameKeysAs`, when given, is an object whose documents all have this document's keys
- * (the shape document it was built from): its unknown fields are looked for once.
+ * `shaped`, when given, is the shape document it was built from (its documents all have
+ * this one's keys: unknown fields are looked for once) and the row's schema classes.
  */
-export function jobProblems(doc: unknown, sameKeysAs?: object): string[] {
+export function jobProblems(doc: unknown, shaped?: ShapedFrom): string[] {
   if (!isObject(doc) || doc.apiVersion !== "batch/v1" || doc.kind !== "Job") {
     return [`is ${describeDocument(doc)}, not a Job: jobx expands batch/v1 Jobs only (apiVersion: batch/v1, kind: Job)`];
   }
-  let unknown = sameKeysAs ? unknownFieldsOfShape.get(sameKeysAs) : undefined;
+  let unknown = shaped ? unknownFieldsOfShape.get(shaped.doc) : undefined;
   if (!unknown) {
     unknown = unknownFieldProblems(doc);
-    if (sameKeysAs) unknownFieldsOfShape.set(sameKeysAs, unknown);
+    if (shaped) unknownFieldsOfShape.set(shaped.doc, unknown);
   }
   // Unknown fields first: a misspelt field is often why another is missing.
   const problems: string[] = unknown.length > 0 ? [...unknown] : [];
   const unknownCount = problems.length;
+  const passed = shaped ? validClassesOfShape.get(shaped.doc) : undefined;
   try {
     // The model's validate checks `this`; called on the document itself, it skips the copy the constructor makes.
-    Job.prototype.validate.call(doc);
+    if (!passed?.has((shaped as ShapedFrom).classes)) {
+      Job.prototype.validate.call(doc);
+      if (shaped) {
+        const classes = passed ?? new Set<string>();
+        if (classes.size < CLASSES_LIMIT) classes.add(shaped.classes);
+        validClassesOfShape.set(shaped.doc, classes);
+      }
+    }
   } catch (err) {
     const errors = (err as { errors?: { instancePath: string; keyword?: string; message?: string; params?: Record<string, unknown> }[] }).errors;
     if (!errors) throw err;

@@ -1,0 +1,10 @@
+// Written by scripts/job-schema.ts from kubernetes-models 4.5.1; do not edit by hand.
+/**
+ * What the Job schema's validator looks at in a string: whether it is one of these enum
+ * values, and whether it is a quantity (QUANTITY, the validator's own pattern). Nothing
+ * else about a string changes its verdict (the script checks that it uses no other
+ * keyword or format).
+ */
+export const SCHEMA_ENUM_STRINGS: ReadonlySet<string> = new Set(["","Always","Bidirectional","Block","BlockDevice","CharDevice","ClusterFirst","ClusterFirstWithHostNet","Count","Dedicated","Default","Directory","DirectoryOrCreate","DoNotSchedule","DoesNotExist","Equal","Exists","FailIndex","FailJob","Failed","FallbackToLogsOnError","File","FileOrCreate","Filesystem","Gt","HTTP","HTTPS","Honor","HostToContainer","IfNotPresent","Ignore","In","Indexed","Job","Localhost","Lt","Managed","Merge","Never","NoExecute","NoSchedule","NonIndexed","None","NotIn","OnFailure","OnRootMismatch","PreemptLowerPriority","PreferNoSchedule","ReadOnly","ReadOnlyMany","ReadWrite","ReadWriteMany","ReadWriteOnce","ReadWriteOncePod","RuntimeDefault","SCTP","SIGABRT","SIGALRM","SIGBUS","SIGCHLD","SIGCLD","SIGCONT","SIGFPE","SIGHUP","SIGILL","SIGINT","SIGIO","SIGIOT","SIGKILL","SIGPIPE","SIGPOLL","SIGPROF","SIGPWR","SIGQUIT","SIGRTMAX","SIGRTMAX-1","SIGRTMAX-10","SIGRTMAX-11","SIGRTMAX-12","SIGRTMAX-13","SIGRTMAX-14","SIGRTMAX-2","SIGRTMAX-3","SIGRTMAX-4","SIGRTMAX-5","SIGRTMAX-6","SIGRTMAX-7","SIGRTMAX-8","SIGRTMAX-9","SIGRTMIN","SIGRTMIN+1","SIGRTMIN+10","SIGRTMIN+11","SIGRTMIN+12","SIGRTMIN+13","SIGRTMIN+14","SIGRTMIN+15","SIGRTMIN+2","SIGRTMIN+3","SIGRTMIN+4","SIGRTMIN+5","SIGRTMIN+6","SIGRTMIN+7","SIGRTMIN+8","SIGRTMIN+9","SIGSEGV","SIGSTKFLT","SIGSTOP","SIGSYS","SIGTERM","SIGTRAP","SIGTSTP","SIGTTIN","SIGTTOU","SIGURG","SIGUSR1","SIGUSR2","SIGVTALRM","SIGWINCH","SIGXCPU","SIGXFSZ","ScheduleAnyway","Shared","Socket","Strict","TCP","TerminatingOrFailed","UDP","Unconfined","Unmasked","batch/v1"]);
+
+export const QUANTITY = /^[+-]?(?:\d+|\d+\.\d+|\d+\.|\.\d+)(?:[KMGTPE]i|(?:[YZEPTGMkhdcmunpfazy]|da)|[eE][+-]?(?:\d+|\d+\.\d+|\d+\.|\.\d+))?$/;
