@@ -21,7 +21,8 @@ const PLAIN = /^[A-Za-z_/](?:[A-Za-z0-9_./:-]*[A-Za-z0-9_./-])?$/;
 const WORDS = /^(?:y|yes|n|no|true|false|on|off|null)$/i;
 
 function scalar(value: string): string {
-  return PLAIN.test(value) && !WORDS.test(value) ? value : yamlDoubleQuoted(value);
+  // WORDS are at most five letters long.
+  return PLAIN.test(value) && (value.length > 5 || !WORDS.test(value)) ? value : yamlDoubleQuoted(value);
 }
 
 function number(value: number): string {

@@ -360,7 +360,8 @@ export function fillEmission(emission: Emission, filled: readonly Scalar[], name
   for (const piece of emission.pieces) {
     if (typeof piece === "string") out.push(piece);
     else if (piece === emission.name) out.push(inline(name));
-    else if (piece === emission.index) out.push(inline(index));
+    // The item index is digits, which YAML would read as a number: always quoted.
+    else if (piece === emission.index) out.push(`"${index}"`);
     else if (piece === emission.params) out.push(inline(params));
     else out.push(inline(filled[piece]));
   }

@@ -17,6 +17,8 @@ export interface Axis {
   readonly keySources: readonly string[];
   /** The key/value pairs at one position (0-based, below `length`). */
   entries(position: number): readonly Entry[];
+  /** Sets one position's keys on `row`, as `entries` gives them, without making the pairs (a file's rows: a million of them). */
+  assign?(position: number, row: Record<string, unknown>): void;
 }
 
 /** An axis over values already in memory, one key per value. */
@@ -41,6 +43,11 @@ export function zipAxes(source: string, axes: readonly Axis[]): Axis {
   };
 }
 
+function setOwn(row: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true });
+  else row[key] = value;
+}
+
 /**
  * The rows of the product, built one at a time. The last axis varies fastest, like
  * `for a of A: for b of B: ...` or Python's itertools.product. With no axes there is
@@ -50,13 +57,17 @@ export function* productRows(axes: readonly Axis[], constants: readonly Entry[])
   if (axes.some((axis) => axis.length === 0)) return;
   const positions = axes.map(() => 0);
   for (;;) {
-    const entries: Entry[] = [];
-    axes.forEach((axis, k) => {
-      for (const entry of axis.entries(positions[k] ?? 0)) entries.push(entry);
-    });
-    for (const entry of constants) entries.push(entry);
-    // fromEntries defines own properties, so no key can ever reach the prototype.
-    yield Object.fromEntries(entries) as Row;
+    // Every key was checked when it was read (checkKey refuses __proto__, constructor and
+    // prototype); an own property is defined all the same should one ever get past.
+    const row: Record<string, unknown> = {};
+    for (let k = 0; k < axes.length; k++) {
+      const axis = axes[k] as Axis;
+      const position = positions[k] ?? 0;
+      if (axis.assign) axis.assign(position, row);
+      else for (const [key, value] of axis.entries(position)) setOwn(row, key, value);
+    }
+    for (const [key, value] of constants) setOwn(row, key, value);
+    yield row as Row;
 
     let k = axes.length - 1;
     for (; k >= 0; k--) {

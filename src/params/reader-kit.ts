@@ -73,9 +73,9 @@ export function eachLine(text: string, visit: (start: number, end: number, line:
   }
 }
 
-/** A file's axis: every key from this one file, and each position's entries. */
-export function fileAxisOf(source: string, keys: readonly string[], length: number, entries: (position: number) => readonly Entry[]): Axis {
-  return { source, length, keys, keySources: keys.map(() => source), entries };
+/** A file's axis: every key from this one file, and each position's entries (and, for a reader that can, a way to set them on a row directly). */
+export function fileAxisOf(source: string, keys: readonly string[], length: number, entries: (position: number) => readonly Entry[], assign?: Axis["assign"]): Axis {
+  return { source, length, keys, keySources: keys.map(() => source), entries, ...(assign ? { assign } : {}) };
 }
 
 /** Builds an axis from parsed rows, checking each key once. */
