@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { InputError, UsageError } from "../errors";
 import type { ParamFile } from "../params/types";
+import { openLineFile } from "./line-file";
 import { terminalSafe } from "../text/show";
 
 let stdinText: string | undefined;
@@ -154,6 +155,11 @@ export function readParamFiles(names: string[]): ParamFile[] {
   return names.map((name) => {
     if (name === "-") return { name: "<stdin>", text: readStdinOnce("--params -") };
     try {
+      // A CSV is read a line at a time as its rows are used, when it is plain UTF-8 lines.
+      if (/\.csv$/i.test(name)) {
+        const lines = openLineFile(name, name, () => readTextFile(name, name));
+        if (lines) return { name, lines };
+      }
       return { name, text: readTextFile(name, name) };
     } catch (err) {
       if (err instanceof InputError) throw err;

@@ -2,7 +2,7 @@
  * Parameter files (text already read by the caller) into axes of rows: which format a
  * file is in, then its reader — csv.ts for CSV, structured.ts for YAML, JSON and NDJSON.
  */
-import { parseCsvFile } from "./csv";
+import { parseCsvFile, parseCsvLines } from "./csv";
 import type { Axis } from "./product";
 import { parseNdjson, parseStructured } from "./structured";
 import type { FileFormat, ParamFile, Row } from "./types";
@@ -43,20 +43,22 @@ export function sniffFormat(text: string): FileFormat {
 
 /** The format a file is read as: by extension, else by content. */
 export function detectFormat(file: ParamFile): { format: FileFormat; sniffed: boolean } {
+  if (file.lines) return { format: "csv", sniffed: false }; // given as lines only when named .csv
   const dot = file.name.lastIndexOf(".");
   const slash = Math.max(file.name.lastIndexOf("/"), file.name.lastIndexOf("\\"));
   if (dot > slash + 1) {
     const format = EXTENSIONS[file.name.slice(dot).toLowerCase()];
     if (format) return { format, sniffed: false };
   }
-  return { format: sniffFormat(file.text), sniffed: true };
+  return { format: sniffFormat(file.text ?? ""), sniffed: true };
 }
 
 /** Parses one parameter file into one axis; each row of the file is one position. */
 export function fileAxis(file: ParamFile): Axis {
   const source = displayName(file);
+  if (file.lines) return parseCsvLines(file.lines, source);
   const { format, sniffed } = detectFormat(file);
-  const text = stripBom(file.text);
+  const text = stripBom(file.text ?? "");
   switch (format) {
     case "yaml":
     case "json":

@@ -2,6 +2,7 @@
 import { InputError } from "../errors";
 import { checkKey } from "./keys";
 import type { Axis, Entry } from "./product";
+import type { LineSource } from "./types";
 
 /** A file's keys in the order they first appear, each checked once. */
 export class FileKeys {
@@ -71,6 +72,21 @@ export function eachLine(text: string, visit: (start: number, end: number, line:
     visit(at, nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl, line);
     at = nl + 1;
   }
+}
+
+/** A text's non-empty lines as a LineSource, their places kept in typed arrays. */
+export function textLines(text: string): LineSource {
+  const spans = new Spans(lineCount(text));
+  eachLine(text, (start, end) => {
+    if (end > start) spans.push(start, end);
+  });
+  return {
+    count: spans.count,
+    line: (n) => text.slice(spans.start(n), spans.end(n)),
+    lineNumber: (n) => text.slice(0, spans.start(n)).split("\n").length,
+    text: () => text,
+    pieces: () => [text],
+  };
 }
 
 /** A file's axis: every key from this one file, and each position's entries (and, for a reader that can, a way to set them on a row directly). */

@@ -6,11 +6,27 @@
 /** One parameter set: the variables one rendering of the template sees. */
 export type Row = Record<string, unknown>;
 
-/** A parameter file already read by the caller. */
-export interface ParamFile {
+/**
+ * A parameter file: its text, already read by the caller, or (a large CSV) its lines,
+ * which the caller reads as they are used.
+ */
+export type ParamFile = {
   /** What the user typed (a path, or "-" for stdin); used in messages and, by its extension, for the format. */
   name: string;
-  text: string;
+} & ({ text: string; lines?: undefined } | { lines: LineSource; text?: undefined });
+
+/** A text read a line at a time; only its non-empty lines are counted and given. */
+export interface LineSource {
+  /** How many non-empty lines. */
+  readonly count: number;
+  /** The n-th non-empty line (0-based), without its line break. */
+  line(n: number): string;
+  /** Its 1-based line number in the text, for messages. */
+  lineNumber(n: number): number;
+  /** The whole text, for a reader that needs it (a CSV whose quoted values span lines). */
+  text(): string;
+  /** The whole text in pieces that never split a character, for what reads it once (the default group name's hash). */
+  pieces(): Iterable<string>;
 }
 
 /** Everything the command line said about parameters, as raw strings. */

@@ -1,0 +1,160 @@
+/**
+ * A text file read a line at a time, as its lines are used: a million-row CSV is never
+ * held whole. One pass up front checks that it is UTF-8 text with LF or CRLF line ends
+ * and keeps where each non-empty line starts (4 bytes a line); a line is then read from
+ * a window of the file around it. Anything the pass does not take (a byte-order mark,
+ * UTF-16, a NUL, bytes that are not UTF-8, a lone CR, a file of 4 GiB or more) makes
+ * `openLineFile` return undefined, and the caller reads the file whole, as before, with
+ * the messages that explain it.
+ */
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { isAscii, isUtf8 } from "node:buffer";
+import { StringDecoder } from "node:string_decoder";
+import { InputError } from "../errors";
+import type { LineSource } from "../params/types";
+
+/** How much of the file one read takes: the pass's block, and the window lines are read from. */
+const BLOCK = 1024 * 1024;
+const LF = 10;
+const CR = 13;
+
+/** Where each non-empty line starts, in a typed array that grows as lines are found. */
+class Starts {
+  private at = new Uint32Array(4096);
+  count = 0;
+
+  push(offset: number): void {
+    if (this.count === this.at.length) {
+      const grown = new Uint32Array(this.at.length * 2);
+      grown.set(this.at);
+      this.at = grown;
+    }
+    this.at[this.count++] = offset;
+  }
+
+  get(n: number): number {
+    return this.at[n] ?? 0;
+  }
+}
+
+function readAt(path: string, position: number, length: number): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+      const n = readSync(fd, buffer, filled, length - filled, position + filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether the file starts like UTF-16 or UTF-32 text, or with a byte-order mark: the whole-file reader says what it is. */
+function unusualStart(bytes: Buffer): boolean {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return true;
+  return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0;
+}
+
+/** The file's lines, or undefined when it needs the whole-file reader (see above). `name` is how messages name it; `text` reads it whole. */
+export function openLineFile(path: string, name: string, text: () => string): LineSource | undefined {
+  const fd = openSync(path, "r");
+  let size: number;
+  let mtime: number;
+  const starts = new Starts();
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size >= 2 ** 32) return undefined;
+    size = stat.size;
+    mtime = stat.mtimeMs;
+    const block = Buffer.allocUnsafe(BLOCK);
+    // The pass: whole lines of each block (a line break is never inside a UTF-8 sequence).
+    let offset = 0;
+    let carry = 0;
+    while (offset + carry < size || carry > 0) {
+      const room = block.length - carry;
+      const read = offset + carry < size ? readSync(fd, block, carry, room, offset + carry) : 0;
+      const end = carry + read;
+      const atEof = offset + end >= size;
+      let last = end;
+      if (!atEof) {
+        last = block.lastIndexOf(LF, end - 1) + 1;
+        if (last === 0) return undefined; // a line longer than a block: the whole-file reader
+      }
+      const lines = block.subarray(0, last);
+      if (offset === 0 && unusualStart(lines)) return undefined;
+      if (lines.indexOf(0) >= 0 || !isUtf8(lines)) return undefined;
+      // The next CR, looked for again only once passed: a search per line would scan the rest of the block each time.
+      let cr = lines.indexOf(CR);
+      for (let at = 0; at < last; ) {
+        let nl = lines.indexOf(LF, at);
+        if (nl < 0) nl = last;
+        let stop = nl;
+        if (stop > at && lines[stop - 1] === CR) stop--;
+        if (cr >= 0 && cr < at) cr = lines.indexOf(CR, at);
+        if (cr >= 0 && cr < stop) return undefined; // a lone CR
+        if (stop > at) starts.push(offset + at);
+        at = nl + 1;
+      }
+      // The unfinished line goes to the front of the next block.
+      block.copy(block, 0, last, end);
+      carry = end - last;
+      offset += last;
+      if (atEof) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+
+  // An ASCII window is also kept as text, each line a slice of it (bytes and characters line up).
+  let window: { from: number; bytes: Buffer; ascii: string | undefined } = { from: 0, bytes: Buffer.alloc(0), ascii: undefined };
+  const load = (from: number, atLeast: number) => {
+    const stat = statSync(path);
+    if (stat.size !== size || stat.mtimeMs !== mtime) {
+      throw new InputError("the file changed while jobx was reading it: its rows cannot be trusted. Let whatever writes it finish, then run jobx again", { where: name });
+    }
+    const bytes = readAt(path, from, Math.min(Math.max(BLOCK, atLeast), size - from));
+    window = { from, bytes, ascii: isAscii(bytes) ? bytes.toString("latin1") : undefined };
+  };
+  /** Line n, from its start to its line break (without a CR before it). */
+  const lineText = (n: number): string => {
+    const start = starts.get(n);
+    if (start < window.from || start >= window.from + window.bytes.length) load(start, BLOCK);
+    for (let want = 2 * BLOCK; ; want *= 2) {
+      const at = start - window.from;
+      const nl = window.bytes.indexOf(LF, at);
+      if (nl >= 0 || window.from + window.bytes.length >= size) {
+        let stop = nl >= 0 ? nl : window.bytes.length;
+        if (stop > at && window.bytes[stop - 1] === CR) stop--;
+        return window.ascii !== undefined ? window.ascii.slice(at, stop) : window.bytes.toString("utf8", at, stop);
+      }
+      load(start, want); // the line runs past the window
+    }
+  };
+  function* pieces(): Generator<string> {
+    const decoder = new StringDecoder("utf8");
+    for (let from = 0; from < size; from += BLOCK) yield decoder.write(readAt(path, from, Math.min(BLOCK, size - from)));
+    const rest = decoder.end();
+    if (rest) yield rest;
+  }
+  return {
+    count: starts.count,
+    text,
+    pieces,
+    line: lineText,
+    lineNumber: (n) => {
+      // Only for messages: the line breaks before the line, counted again.
+      const before = starts.get(n);
+      let count = 1;
+      for (let from = 0; from < before; from += BLOCK) {
+        const bytes = readAt(path, from, Math.min(BLOCK, before - from));
+        for (let nl = bytes.indexOf(LF); nl >= 0; nl = bytes.indexOf(LF, nl + 1)) count++;
+      }
+      return count;
+    },
+  };
+}
