@@ -8,39 +8,12 @@ import { readFileSync } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { InputError, UsageError } from "../errors";
 import type { ParamFile } from "../params/types";
+import { BOMS, startsWith, utf16WithoutBom } from "./encoding";
 import { openLineFile } from "./line-file";
 import { terminalSafe } from "../text/show";
 
 let stdinText: string | undefined;
 let stdinUser: string | undefined;
-
-/** Byte-order marks of the encodings people save text in by mistake, longest first. */
-const BOMS: readonly { bytes: readonly number[]; encoding: string; iconv: string }[] = [
-  { bytes: [0xff, 0xfe, 0x00, 0x00], encoding: "UTF-32 (little-endian)", iconv: "UTF-32" },
-  { bytes: [0x00, 0x00, 0xfe, 0xff], encoding: "UTF-32 (big-endian)", iconv: "UTF-32" },
-  { bytes: [0xff, 0xfe], encoding: "UTF-16 (little-endian)", iconv: "UTF-16" },
-  { bytes: [0xfe, 0xff], encoding: "UTF-16 (big-endian)", iconv: "UTF-16" },
-];
-
-function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
-  return bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
-}
-
-/** UTF-16 without a byte-order mark: mostly ASCII text has a NUL in every other byte. */
-function utf16WithoutBom(bytes: Uint8Array): "little-endian" | "big-endian" | undefined {
-  const n = Math.min(bytes.length, 1024) & ~1;
-  if (n < 4) return undefined;
-  let even = 0;
-  let odd = 0;
-  for (let i = 0; i < n; i += 2) {
-    if (bytes[i] === 0) even++;
-    if (bytes[i + 1] === 0) odd++;
-  }
-  const half = n / 4;
-  if (odd > half && even === 0) return "little-endian";
-  if (even > half && odd === 0) return "big-endian";
-  return undefined;
-}
 
 /** Where the first byte is that does not start a well-formed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF). */
 export function firstInvalidUtf8(bytes: Uint8Array): number {

@@ -11,6 +11,7 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { isAscii, isUtf8 } from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
 import { InputError } from "../errors";
+import { startsInAnotherEncoding, startsWith } from "./encoding";
 import type { LineSource } from "../params/types";
 
 /** How much of the file one read takes: the pass's block, and the window lines are read from. */
@@ -53,12 +54,8 @@ function readAt(path: string, position: number, length: number): Buffer {
   }
 }
 
-/** Whether the file starts like UTF-16 or UTF-32 text, or with a byte-order mark: the whole-file reader says what it is. */
-function unusualStart(bytes: Buffer): boolean {
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return true;
-  return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0;
-}
+/** A UTF-8 byte-order mark, which the whole-file reader's readers drop. */
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 /** The file's lines, or undefined when it needs the whole-file reader (see above). `name` is how messages name it; `text` reads it whole. */
 export function openLineFile(path: string, name: string, text: () => string): LineSource | undefined {
@@ -86,7 +83,7 @@ export function openLineFile(path: string, name: string, text: () => string): Li
         if (last === 0) return undefined; // a line longer than a block: the whole-file reader
       }
       const lines = block.subarray(0, last);
-      if (offset === 0 && unusualStart(lines)) return undefined;
+      if (offset === 0 && (startsInAnotherEncoding(lines) || startsWith(lines, UTF8_BOM))) return undefined;
       if (lines.indexOf(0) >= 0 || !isUtf8(lines)) return undefined;
       // The next CR, looked for again only once passed: a search per line would scan the rest of the block each time.
       let cr = lines.indexOf(CR);
