@@ -78,10 +78,9 @@ export function schemaClasses(values: readonly (string | number | boolean | null
     if (typeof value === "string") {
       // Most values start with a character no enum value and no quantity starts with: no lookup, no pattern.
       const first = value.charCodeAt(0);
-      if (value === "" || ENUM_FIRST.has(first)) key += SCHEMA_ENUM_STRINGS.has(value) ? `e${value}\u0000` : QUANTITY.test(value) ? "q\u0000" : "s\u0000";
+      if ((value === "" || ENUM_FIRST.has(first)) && SCHEMA_ENUM_STRINGS.has(value)) key += `e${value}\u0000`;
       else key += QUANTITY_FIRST.has(first) && QUANTITY.test(value) ? "q\u0000" : "s\u0000";
-    }
-    else key += `${typeof value === "number" ? "n" : typeof value === "boolean" ? "b" : "z"}${String(value)}\u0000`;
+    } else key += `${typeof value === "number" ? "n" : typeof value === "boolean" ? "b" : "z"}${String(value)}\u0000`;
   }
   return key;
 }
@@ -113,7 +112,7 @@ export function jobProblems(doc: unknown, shaped?: ShapedFrom): string[] {
   const passed = shaped ? validClassesOfShape.get(shaped.doc) : undefined;
   try {
     // The model's validate checks `this`; called on the document itself, it skips the copy the constructor makes.
-    if (!passed?.has((shaped as ShapedFrom).classes)) {
+    if (!(shaped && passed?.has(shaped.classes))) {
       Job.prototype.validate.call(doc);
       if (shaped) {
         const classes = passed ?? new Set<string>();
