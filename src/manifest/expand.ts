@@ -186,7 +186,7 @@ function yamlFromShape(shape: Shape, filled: readonly Scalar[], jobs: JobObject[
 export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
   const { group, onWarning } = input;
   const where = input.template.name;
-  const seen = new NameSet(input.nameHash);
+  const seen = new NameSet(input.plan.count, input.nameHash);
   // Names whose hash matched another's but which differ: kept exactly (rare).
   const distinct = new Map<string, number>();
   let derivedCount = 0;

@@ -1,47 +1,86 @@
 import { hash53 } from "../text/hash";
 
 /**
- * The names seen so far in an expansion, kept as 53-bit hashes in typed arrays: a
- * million names cost about 24 MB and nothing for the garbage collector to trace, where a
- * Map of strings cost ten times that and slowed every collection. A hash that was seen
- * before returns the row that had it; the caller confirms the collision exactly.
+ * The names seen so far in an expansion, kept in typed arrays as 32 bits of a name's
+ * hash and the row that added it: 8 bytes a slot and nothing for the garbage collector to
+ * trace, where a Map of strings cost twenty times that and slowed every collection.
+ *
+ * A name's slot is chosen by its whole 53-bit hash; only the slots from there to the
+ * first empty one are compared, by their 32 bits. So a name that was not seen matches
+ * one that was only when both land in one run of slots and share 32 bits: less than once
+ * in a thousand expansions of a million names. A match returns the row that added the
+ * other name; the caller confirms it exactly (renders that row again).
+ *
+ * The first table is sized for the names expected (one per row), at most two thirds
+ * full. The full hash is not kept, so a table is never rehashed: more names (rows of
+ * several Jobs) go to a new table twice the size, and a name is looked up in all of them.
  */
 export class NameSet {
-  /** `hash` is hash53 but for tests, which give one that collides to reach the exact check. */
-  constructor(private readonly hash: (text: string) => number = hash53) {}
+  private readonly tables: Table[];
 
-  private hashes = new Float64Array(1024);
-  private rows = new Int32Array(1024);
+  /** `hash` is hash53 but for tests, which give one that collides to reach the exact check. */
+  constructor(
+    expected = 0,
+    private readonly hash: (text: string) => number = hash53,
+  ) {
+    this.tables = [new Table(Math.max(1024, Math.ceil(expected * 1.5) + 1))];
+  }
+
+  /** Adds a name; returns the row that added a name sharing its hash's bits, if one did. */
+  add(name: string, row: number): number | undefined {
+    const h = this.hash(name);
+    for (const table of this.tables) {
+      const earlier = table.find(h);
+      if (earlier !== undefined) return earlier;
+    }
+    let newest = this.tables[this.tables.length - 1] as Table;
+    if (newest.full()) this.tables.push((newest = new Table(newest.slots * 2)));
+    newest.insert(h, row);
+    return undefined;
+  }
+}
+
+/** Open addressing with linear probing; a slot holds 32 bits of a hash and its row. */
+class Table {
+  private readonly bits: Uint32Array;
+  /** The row that added each slot's name, plus 1: 0 marks an empty slot. */
+  private readonly rows: Uint32Array;
   private size = 0;
 
-  /** Adds a name; returns the row that added the same hash before, if one did. */
-  add(name: string, row: number): number | undefined {
-    if ((this.size + 1) * 2 > this.hashes.length) this.grow();
-    const h = this.hash(name) + 1; // 0 marks an empty slot
-    const mask = this.hashes.length - 1;
-    for (let slot = h % this.hashes.length; ; slot = (slot + 1) & mask) {
-      const there = this.hashes[slot];
-      if (there === 0) {
-        this.hashes[slot] = h;
-        this.rows[slot] = row;
-        this.size++;
-        return undefined;
-      }
-      if (there === h) return this.rows[slot];
+  constructor(readonly slots: number) {
+    this.bits = new Uint32Array(slots);
+    this.rows = new Uint32Array(slots);
+  }
+
+  full(): boolean {
+    return (this.size + 1) * 3 > this.slots * 2;
+  }
+
+  /** The row of the entry sharing `h`'s 32 bits in its run of slots, if there is one. */
+  find(h: number): number | undefined {
+    const bits = upperBits(h);
+    for (let slot = h % this.slots; ; slot = this.next(slot)) {
+      const row = this.rows[slot] as number;
+      if (row === 0) return undefined;
+      if (this.bits[slot] === bits) return row - 1;
     }
   }
 
-  private grow(): void {
-    const old = { hashes: this.hashes, rows: this.rows };
-    this.hashes = new Float64Array(old.hashes.length * 2);
-    this.rows = new Int32Array(old.rows.length * 2);
-    const mask = this.hashes.length - 1;
-    old.hashes.forEach((h, i) => {
-      if (h === 0) return;
-      let slot = h % this.hashes.length;
-      while (this.hashes[slot] !== 0) slot = (slot + 1) & mask;
-      this.hashes[slot] = h;
-      this.rows[slot] = old.rows[i] ?? 0;
-    });
+  /** Puts `h` in the first empty slot of its run (the caller has looked it up first). */
+  insert(h: number, row: number): void {
+    let slot = h % this.slots;
+    while (this.rows[slot] !== 0) slot = this.next(slot);
+    this.bits[slot] = upperBits(h);
+    this.rows[slot] = row + 1;
+    this.size++;
   }
+
+  private next(slot: number): number {
+    return slot + 1 === this.slots ? 0 : slot + 1;
+  }
+}
+
+/** The upper 32 of a 53-bit hash's bits (hash53 puts its first 32-bit hash there). */
+function upperBits(h: number): number {
+  return Math.floor(h / 0x200000) >>> 0;
 }
