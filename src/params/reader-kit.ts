@@ -85,7 +85,7 @@ export function textLines(text: string): LineSource {
     line: (n) => text.slice(spans.start(n), spans.end(n)),
     lineNumber: (n) => text.slice(0, spans.start(n)).split("\n").length,
     text: () => text,
-    pieces: () => [text],
+    bytes: () => [Buffer.from(text)],
   };
 }
 

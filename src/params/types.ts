@@ -25,8 +25,8 @@ export interface LineSource {
   lineNumber(n: number): number;
   /** The whole text, for a reader that needs it (a CSV whose quoted values span lines). */
   text(): string;
-  /** The whole text in pieces that never split a character, for what reads it once (the default group name's hash). */
-  pieces(): Iterable<string>;
+  /** The whole text as UTF-8 bytes, a chunk at a time, each valid until the next is asked for: for what reads it once (the default group name's hash). */
+  bytes(): Iterable<Uint8Array>;
 }
 
 /** Everything the command line said about parameters, as raw strings. */

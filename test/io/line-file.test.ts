@@ -28,7 +28,7 @@ function messageOf(run: () => unknown): string {
   return "no error";
 }
 
-/** A row per line, values of many lengths so lines fall across the reader's 1 MiB windows. */
+/** A row per line, values of many lengths so lines fall across the reader's windows and blocks. */
 function bigCsv(rows: number, lineEnd: string, ascii = false): string {
   const lines = ["id,url,title,note"];
   for (let i = 0; i < rows; i++) {
