@@ -108,7 +108,7 @@ const APPLY_OUTPUT = () =>
     .choices(["text", "json", "yaml", "name"])
     .default("text");
 
-export function buildProgram(context: () => CommandContext): Command {
+export function buildProgram(context: () => Promise<CommandContext>): Command {
   const program = new Command("jobx")
     .description("Expand one Job template over many parameter sets, and run the Jobs as one group.")
     .version(VERSION, "-V, --version")
@@ -144,7 +144,7 @@ export function buildProgram(context: () => CommandContext): Command {
       const { runExpand } = await import("../commands/expand");
       // Signals are heeded while --out-dir stages files, so Ctrl-C leaves nothing behind.
       const options = command.optsWithGlobals();
-      await runExpand(template, options as Parameters<typeof runExpand>[1], options.outDir !== undefined ? context().interrupts : undefined);
+      await runExpand(template, options as Parameters<typeof runExpand>[1], options.outDir !== undefined ? (await context()).interrupts : undefined);
     });
 
   withCheckOptions(
@@ -191,14 +191,14 @@ export function buildProgram(context: () => CommandContext): Command {
     .addHelpText("after", APPLY_HELP)
     .action(async (template: string, _options, command: Command) => {
       const { runApply } = await import("../commands/apply");
-      await runApply(template, command.optsWithGlobals(), context());
+      await runApply(template, command.optsWithGlobals(), await context());
     });
 
   withWaitOptions(program.command("wait").description("wait until every member of GROUP has finished").argument("<group>"), WAIT_OUTPUT())
     .addHelpText("after", WAIT_HELP)
     .action(async (group: string, _options, command: Command) => {
       const { runWait } = await import("../commands/wait");
-      await runWait(group, command.optsWithGlobals(), context());
+      await runWait(group, command.optsWithGlobals(), await context());
     });
 
   program
@@ -210,7 +210,7 @@ export function buildProgram(context: () => CommandContext): Command {
     .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND]))
     .action(async (group: string, _options, command: Command) => {
       const { runStatus } = await import("../commands/status");
-      await runStatus(group, command.optsWithGlobals(), context());
+      await runStatus(group, command.optsWithGlobals(), await context());
     });
 
   program
@@ -221,7 +221,7 @@ export function buildProgram(context: () => CommandContext): Command {
     .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER]))
     .action(async (_options, command: Command) => {
       const { runList } = await import("../commands/list");
-      await runList(command.optsWithGlobals(), context());
+      await runList(command.optsWithGlobals(), await context());
     });
 
   program
@@ -241,7 +241,7 @@ export function buildProgram(context: () => CommandContext): Command {
     .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND]))
     .action(async (group: string, _options, command: Command) => {
       const { runLogs } = await import("../commands/logs");
-      await runLogs(group, command.optsWithGlobals(), context());
+      await runLogs(group, command.optsWithGlobals(), await context());
     });
 
   program
@@ -255,7 +255,7 @@ export function buildProgram(context: () => CommandContext): Command {
     .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND, EXIT.CONFLICT]))
     .action(async (group: string, _options, command: Command) => {
       const { runDelete } = await import("../commands/delete");
-      await runDelete(group, command.optsWithGlobals(), context());
+      await runDelete(group, command.optsWithGlobals(), await context());
     });
 
   withWaitOptions(program.command("retry").description("run again the members of GROUP that failed (or those --item names), keeping what succeeded and every earlier attempt").argument("<group>"), WAIT_OUTPUT())
@@ -273,7 +273,7 @@ ${exitCodeHelp([EXIT.OK, EXIT.FAILED, EXIT.USAGE, EXIT.TIMEOUT, EXIT.VANISHED, E
     )
     .action(async (group: string, _options, command: Command) => {
       const { runRetry } = await import("../commands/retry");
-      await runRetry(group, command.optsWithGlobals(), context());
+      await runRetry(group, command.optsWithGlobals(), await context());
     });
 
   program
@@ -288,7 +288,7 @@ is refused, with the way to pack it.
 ${CLUSTER_HELP([EXIT.OK, EXIT.FAILED, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND])}`)
     .action(async (group: string, _options, command: Command) => {
       const { runScale } = await import("../commands/control");
-      await runScale(group, command.optsWithGlobals(), context());
+      await runScale(group, command.optsWithGlobals(), await context());
     });
 
   for (const [verb, suspend, what] of [
@@ -305,7 +305,7 @@ Safe to re-run: Jobs already ${suspend ? "suspended" : "running"}, and finished 
 ${CLUSTER_HELP([EXIT.OK, EXIT.FAILED, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND])}`)
       .action(async (group: string, _options, command: Command) => {
         const { runSuspend } = await import("../commands/control");
-        await runSuspend(group, command.optsWithGlobals(), context(), suspend);
+        await runSuspend(group, command.optsWithGlobals(), await context(), suspend);
       });
   }
 
@@ -321,7 +321,7 @@ ${CLUSTER_HELP([EXIT.OK, EXIT.FAILED, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND])
     .addHelpText("after", CLUSTER_HELP([EXIT.OK, EXIT.USAGE, EXIT.CLUSTER, EXIT.NOT_FOUND]))
     .action(async (group: string, _options, command: Command) => {
       const { runTimeline } = await import("../commands/timeline");
-      await runTimeline(group, command.optsWithGlobals(), context());
+      await runTimeline(group, command.optsWithGlobals(), await context());
     });
 
   program
@@ -350,7 +350,7 @@ cluster, through kubectl and the --context/--namespace already typed — group n
     .helpOption(false)
     .action(async (words: string[]) => {
       const { runComplete } = await import("../commands/completion");
-      await runComplete(program, words, context());
+      await runComplete(program, words, await context());
     });
 
   program
