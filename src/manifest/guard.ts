@@ -33,7 +33,7 @@ import { showText, terminalSafe } from "../text/show";
 // Flow indicators and ':' count anywhere (a value may land inside [ … ] or { … }).
 // Control and non-printable characters count too: YAML refuses or folds them.
 // eslint-disable-next-line no-control-regex
-const STRUCTURAL = /[\u0000-\u001f\u007f-\u009f"'\\\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff\uE000\uE001,[\]{}:]| #|^[-?#&*!|>%@`]|^\.\.\.|^\s|\s$/;
+const STRUCTURAL = /[\u0000-\u001f\u007f-\u009f"'\\\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff,[\]{}:]| #|^[-?#&*!|>%@`]|^\.\.\.|^\s|\s$/;
 // A quick filter for text one YAML version might read as a non-string: it starts with a
 // digit, sign, dot, tilde, '=' or '<', or is a short word like on/no/y.
 const MAYBE_TYPED = /^(?:[-+.~=<0-9]|(?:y|yes|n|no|on|off|true|false|null)$)/i;
@@ -64,8 +64,8 @@ export function keepsReading(text: string): boolean {
  */
 export type Standing = "plain" | "flow-plain" | "single-quoted" | "double-quoted" | "block";
 
-// What YAML refuses or reads as a line break anywhere, and jobx's own trace marks.
-const UNPRINTABLE = "[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff\\ud800-\\udfff\\uE000\\uE001]";
+// What YAML refuses or reads as a line break anywhere (jobx's own trace marks among them: see marks.ts).
+const UNPRINTABLE = "[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff\\ud800-\\udfff]";
 // What changes the reading of the text around a value, per standing. Inside double quotes
 // only an end quote or an escape does (':' and '#' mean nothing there); inside single
 // quotes only a quote; in a block scalar a line break (above) or what ends the document.

@@ -1,5 +1,5 @@
 /**
- * How a traced rendering is read back: placeholders \uE000n\uE001 mark where the n-th
+ * How a traced rendering is read back: placeholders \u0001n\u0002 mark where the n-th
  * `{{ … }}` result was written (see renderMarked in src/render/template.ts), and tokens
  * `jobx<n>tok` stand for them in a skeleton — plain YAML scalars that no value resembles.
  */

@@ -233,8 +233,9 @@ export class ShapeCache {
     let shape: Shape | null | undefined;
     if (last && last.stands === stands && last.marked === rendering.marked) shape = last.shape;
     else {
-      // The skeleton is decided by the marked text and how each value stands.
-      const key = rendering.marked + stands;
+      // The skeleton is decided by the marked text and how each value stands; the length
+      // first, as both may hold the control characters the other is written with.
+      const key = `${stands.length}:${stands}${rendering.marked}`;
       shape = this.shapes.get(key);
       if (shape === undefined) {
         shape = shapeOfSkeleton(rendering);

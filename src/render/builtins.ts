@@ -5,6 +5,7 @@
  * does not do is refused by name with what to write instead (REFUSED_FILTERS, …).
  */
 import { TemplateRenderError, pyError, refused } from "./errors";
+import { MARK, MARK_CLOSE, MARK_OPEN } from "./marks";
 import { b64decode, b64encode, dnslabel, indentText, quote, tojsonText, toyaml } from "./filters";
 import { PY_SPACE } from "./lexer";
 import { fixedDigits, formatSpec, percentFormat, roundFloat } from "./pyformat";
@@ -927,7 +928,7 @@ function indentValue(value: unknown, width: unknown, first: boolean, blank: bool
 function pieces(text: MarkedText): { text: string; value?: number }[] {
   const out: { text: string; value?: number }[] = [];
   let last = 0;
-  for (const m of text.marked.matchAll(/\uE000(\d+)\uE001/g)) {
+  for (const m of text.marked.matchAll(MARK)) {
     out.push({ text: text.marked.slice(last, m.index) });
     out.push({ text: text.values[Number(m[1])] as string, value: Number(m[1]) });
     last = m.index + m[0].length;
@@ -944,7 +945,7 @@ function joinPieces(parts: { text: string; value?: number }[], source: MarkedTex
     if (p.value === undefined) marked += p.text;
     else if (p.text !== "") {
       safe.push(source.safe[p.value] as boolean);
-      marked += `\uE000${values.push(p.text) - 1}\uE001`;
+      marked += `${MARK_OPEN}${values.push(p.text) - 1}${MARK_CLOSE}`;
     }
   }
   return new MarkedText(marked, values, safe);

@@ -12,6 +12,7 @@ import type { Stmt } from "./ast";
 import { nearestName } from "./builtins";
 import { Out, compileTemplateBody, type Compiled } from "./compiler";
 import { TemplateRenderError, TemplateSyntaxError } from "./errors";
+import { MARK_CLOSE, MARK_OPEN } from "./marks";
 import { tokenize } from "./lexer";
 import { parseTemplate } from "./parser";
 import { sedForm } from "./sed";
@@ -24,7 +25,7 @@ export interface TemplateSource {
 
 /** A rendering whose `{{ … }}` results are placeholders. */
 export interface MarkedRendering {
-  /** The output with placeholders \uE000n\uE001 where `values[n]` was written. */
+  /** The output with placeholders \u0001n\u0002 where `values[n]` was written (see marks.ts). */
   marked: string;
   values: string[];
   /** Whether values[n] came from a filter that writes YAML on purpose (tojson, quote, toyaml, and indent of them). */
@@ -92,8 +93,8 @@ function compile(source: TemplateSource, text: string, body: Stmt[]): Compiled {
 
 export function compileTemplate(source: TemplateSource, options: CompileOptions = {}): CompiledTemplate {
   const text = normaliseTemplateText(source.text);
-  if (/[\uE000\uE001]/.test(text)) {
-    throw new InputError("the template contains the private-use characters U+E000 or U+E001, which jobx uses to trace values; remove them", { where: source.name });
+  if (text.includes(MARK_OPEN) || text.includes(MARK_CLOSE)) {
+    throw new InputError("the template contains the control character U+0001 or U+0002, which jobx uses to trace values (and YAML does not allow); remove it", { where: source.name });
   }
   const sed = options.parameters ? sedForm(text, options.parameters) : undefined;
   let body: Stmt[];

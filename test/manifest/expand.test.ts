@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { serialize } from "node:v8";
+import type { JobObject } from "../../src/manifest/job";
 import { ANNOTATION, LABEL } from "../../src/manifest/labels";
 import { expandJobs } from "../../src/manifest/expand";
 import { compileTemplate } from "../../src/render/template";
@@ -116,5 +118,39 @@ describe("names", () => {
     expect(inputErrorOf(() => expand(jobTemplate({ name: "same" }), [{ item: "a" }, { item: "b" }]))).toContain(
       "row 1 (item=b) is named same, like row 0: two Jobs cannot share a name",
     );
+  });
+});
+
+describe("the trace marks", () => {
+  // V8 writes the kind of a string in its serialization: '"' one byte a character, 'c' two.
+  const oneByte = (text: string) => {
+    const bytes = serialize(text);
+    let at = 2;
+    while (bytes[at] === 0) at++;
+    return bytes[at] === 0x22;
+  };
+
+  it("leave an ASCII template's output one byte a character, through the shape and the full parse", () => {
+    const text = jobTemplate({ container: '        args: ["--from={{ url }}", "{{ item }}"]\n        env:\n        - {name: N, value: "{{ n }}"}' });
+    const rows = [{ item: "a", url: "http://x/1", n: "1" }, { item: "b", url: "http://x/2", n: "2" }];
+    for (const shapes of [true, false]) {
+      const template = compileTemplate({ name: "t.yaml.njk", text });
+      for (const { jobs, yaml } of expandJobs({ template, plan: planOf(rows), group: "g", shapes })) {
+        const job = jobs[0] as JobObject;
+        const container = job.spec.template.spec.containers[0];
+        for (const value of [job.metadata.name ?? "", container?.image ?? "", ...(container?.args ?? []), ...(yaml ?? [])]) expect(oneByte(value), value).toBe(true);
+      }
+    }
+    expect(oneByte("\uE000")).toBe(false);
+  });
+
+  it("are refused in a template, and any value that holds them is written as it is", () => {
+    expect(inputErrorOf(() => expand(jobTemplate().replace("busybox", "busy\u0001box"), [{ item: "a" }]))).toContain("the control character U+0001 or U+0002");
+    const tricky = ["\u00010\u0002", "\uE0000\uE001", "a\u0002b"];
+    const jobs = expand(jobTemplate({ name: "j-{{ index }}", container: "        args:\n        - {{ item | tojson }}\n        - x{{ item | tojson }}" }), tricky.map((item) => ({ item })));
+    const args = jobs.map((job) => job.spec.template.spec.containers[0]?.args ?? []);
+    expect(args.map(([whole]) => whole)).toEqual(tricky);
+    // Inside a longer plain scalar, tojson's text itself (Python's escapes, read back as JSON).
+    expect(args.map(([, inside]) => JSON.parse((inside ?? "").slice(1)) as string)).toEqual(tricky);
   });
 });
