@@ -122,6 +122,7 @@ describe("names", () => {
 });
 
 describe("the trace marks", () => {
+  type Container = { image?: string; args?: string[] };
   // V8 writes the kind of a string in its serialization: '"' one byte a character, 'c' two.
   const oneByte = (text: string) => {
     const bytes = serialize(text);
@@ -137,7 +138,7 @@ describe("the trace marks", () => {
       const template = compileTemplate({ name: "t.yaml.njk", text });
       for (const { jobs, yaml } of expandJobs({ template, plan: planOf(rows), group: "g", shapes })) {
         const job = jobs[0] as JobObject;
-        const container = job.spec.template.spec.containers[0];
+        const container = job.spec.template.spec.containers[0] as Container | undefined;
         for (const value of [job.metadata.name ?? "", container?.image ?? "", ...(container?.args ?? []), ...(yaml ?? [])]) expect(oneByte(value), value).toBe(true);
       }
     }
@@ -148,7 +149,7 @@ describe("the trace marks", () => {
     expect(inputErrorOf(() => expand(jobTemplate().replace("busybox", "busy\u0001box"), [{ item: "a" }]))).toContain("the control character U+0001 or U+0002");
     const tricky = ["\u00010\u0002", "\uE0000\uE001", "a\u0002b"];
     const jobs = expand(jobTemplate({ name: "j-{{ index }}", container: "        args:\n        - {{ item | tojson }}\n        - x{{ item | tojson }}" }), tricky.map((item) => ({ item })));
-    const args = jobs.map((job) => job.spec.template.spec.containers[0]?.args ?? []);
+    const args = jobs.map((job) => (job.spec.template.spec.containers[0] as Container | undefined)?.args ?? []);
     expect(args.map(([whole]) => whole)).toEqual(tricky);
     // Inside a longer plain scalar, tojson's text itself (Python's escapes, read back as JSON).
     expect(args.map(([, inside]) => JSON.parse((inside ?? "").slice(1)) as string)).toEqual(tricky);
