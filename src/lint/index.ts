@@ -52,19 +52,45 @@ interface FoundEntry {
 }
 
 /**
- * Every field the rules read (rules.ts), in one string: Jobs with the same signature get
- * the same findings. A rule that reads a new field must add it here (a test checks).
+ * Every field the rules read (rules.ts), written into `into` (six of the Job's, then six
+ * for each container; see kept); returns how many. Jobs with the same fields
+ * get the same findings. A rule that reads a new field must add it here (a test checks).
  */
-export function lintSignature(job: JobObject): string {
+function lintFields(job: JobObject, into: unknown[]): number {
   const spec = job.spec;
   const pod = spec.template.spec;
-  let s = `${spec.activeDeadlineSeconds ?? "-"}|${spec.ttlSecondsAfterFinished ?? "-"}|${spec.parallelism ?? "-"}|${spec.completions ?? "-"}|${spec.backoffLimit ?? "-"}|${pod.restartPolicy ?? "-"}`;
+  const fields: unknown[] = [spec.activeDeadlineSeconds, spec.ttlSecondsAfterFinished, spec.parallelism, spec.completions, spec.backoffLimit, pod.restartPolicy];
+  let n = 0;
+  for (const field of fields) into[n++] = kept(field);
   for (const c of pod.containers as { name?: string; image?: string; imagePullPolicy?: string; resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }[]) {
     if (c === null || typeof c !== "object") continue;
     const r = c.resources;
-    s += `|${c.name}\u0000${c.image}\u0000${c.imagePullPolicy}\u0000${r?.requests?.cpu ?? "-"}\u0000${r?.requests?.memory ?? "-"}\u0000${r?.limits?.memory ?? "-"}`;
+    into[n++] = kept(c.name);
+    into[n++] = kept(c.image);
+    into[n++] = kept(c.imagePullPolicy);
+    into[n++] = kept(r?.requests?.cpu);
+    into[n++] = kept(r?.requests?.memory);
+    into[n++] = kept(r?.limits?.memory);
   }
-  return s;
+  into.length = n;
+  return n;
+}
+
+/** The fields the rules read (lintFields) in one string: Jobs with the same signature get the same findings. */
+export function lintSignature(job: JobObject): string {
+  const fields: unknown[] = [];
+  lintFields(job, fields);
+  return fields.join("\u0000");
+}
+
+/** A field as lintFields keeps it: unset and null as marks of their own (join would write both as ""). */
+function kept(field: unknown): unknown {
+  return field === undefined ? "\u0001" : field === null ? "\u0002" : field;
+}
+
+function sameFields(a: readonly unknown[], b: readonly unknown[], count: number): boolean {
+  for (let n = 0; n < count; n++) if (a[n] !== b[n]) return false;
+  return true;
 }
 
 /** Collects the rules' findings over a group's Jobs, one at a time, and words them once all are seen. */
@@ -79,12 +105,33 @@ export class Linter {
 
   /** The findings of Jobs alike in every field the rules read: most Jobs of a group share one entry. */
   private readonly bySignature = new Map<string, FoundEntry[]>();
+  /**
+   * The last Job's fields and findings: consecutive Jobs are mostly alike, and comparing
+   * their fields makes nothing, where the signature is a new string for every Job.
+   */
+  private last = { fields: [] as unknown[], count: -1, entries: [] as FoundEntry[] };
+  private fields: unknown[] = [];
 
   add(job: JobObject): void {
     this.jobs++;
     const pods = podsAtOnce(job);
     this.pods += pods;
     this.maxPods = Math.max(this.maxPods, pods);
+    const count = lintFields(job, this.fields);
+    const last = this.last;
+    const entries = count === last.count && sameFields(this.fields, last.fields, count) ? last.entries : this.entriesOf(job);
+    if (entries !== last.entries) {
+      const fields = last.fields;
+      this.last = { fields: this.fields, count, entries };
+      this.fields = fields;
+    }
+    for (const entry of entries) {
+      entry.count++;
+      if (entry.names.length < 3) entry.names.push(job.metadata.name ?? "(unnamed)");
+    }
+  }
+
+  private entriesOf(job: JobObject): FoundEntry[] {
     const signature = lintSignature(job);
     let entries = this.bySignature.get(signature);
     if (!entries) {
@@ -100,10 +147,7 @@ export class Linter {
       // Bounded: a group whose Jobs all differ (an image per row) would keep one entry a Job.
       if (this.bySignature.size < 1024) this.bySignature.set(signature, entries);
     }
-    for (const entry of entries) {
-      entry.count++;
-      if (entry.names.length < 3) entry.names.push(job.metadata.name ?? "(unnamed)");
-    }
+    return entries;
   }
 
   /** One warning per finding: the Jobs, the field, why, and the fix. */

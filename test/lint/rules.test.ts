@@ -107,6 +107,14 @@ describe("the Job pitfall rules", () => {
     expect(one.warnings()[0]).toMatch(/^Job work-i0: /);
   });
 
+  it("counts each Job's findings when Jobs alike and unlike come in any order (the last Job's fields are reused only when equal)", () => {
+    const a = jobs(careful(), 3);
+    const b = jobs(careful({ ttl: undefined }).replace("work-{{ item }}", "other-{{ item }}"), 4);
+    const linter = new Linter();
+    for (const job of [a[0], b[0], a[1], b[1], b[2], a[2], b[3]]) linter.add(job as JobObject);
+    expect(linter.warnings()).toEqual([expect.stringMatching(/^Jobs other-i0, other-i1, other-i2 and 1 more: spec\.ttlSecondsAfterFinished/)]);
+  });
+
   it("Jobs with the same signature get the same findings (the linter's cache is sound)", () => {
     const variants = [
       {}, { deadline: undefined }, { ttl: undefined }, { completions: undefined }, { restart: "      restartPolicy: OnFailure" },
