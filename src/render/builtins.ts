@@ -289,8 +289,13 @@ export function parseFloat(text: string): number | undefined {
   return Number(s.replace(/_/g, ""));
 }
 
+// A short run of decimal digits, perhaps signed: what int is given almost always.
+const SHORT_DECIMAL = /^[+-]?[0-9]{1,15}$/;
+
 /** Python's int(str, base). */
 function parseInt(text: string, base: number): number | undefined {
+  // No RegExp built and no BigInt for the common case; `|| 0`: Python has no -0.
+  if (base === 10 && SHORT_DECIMAL.test(text)) return Number(text) || 0;
   let s = strip(text, null, true, true);
   let sign = 1;
   if (s.startsWith("+") || s.startsWith("-")) {

@@ -114,6 +114,8 @@ export const HAND_CASES: Case[] = [
   { template: "{{ '<a href=\"x\">T&amp;C</a>'|striptags }} {{ '<b>x</b>'|e }} {{ '<b>'|escape|escape }} {{ '<b>'|forceescape }} {{ '<i>'|safe }} {{ {'class': 'x', 'id': none, 'data-a': '<'}|xmlattr }}" },
   { template: "{{ 'hello world'|capitalize }} {{ 'HELLO'|capitalize }} {{ 'hello-world foo(bar)'|title }} {{ 'x'|center(4) }}| {{ '  pad  '|trim }}| {{ 'xxaxx'|trim('x') }} {{ 'AbC'|lower }}{{ 'AbC'|upper }}" },
   { template: "{{ 'a,b'|replace(',', ';') }} {{ 'aaa'|replace('a', 'b', 2) }} {{ 'ab'|replace('', '-') }} {{ 42|string ~ '!' }} {{ [1, 'a']|join('|') }} {{ [{'n': 1}, {'n': 2}]|join(',', attribute='n') }}" },
+  // Decimal digits take a short way: signs, leading zeros, -0 and 15 digits against 16.
+  { template: "{{ '-0'|int }} {{ '+5'|int }} {{ '007'|int }} {{ '-12'|int }} {{ '999999999999999'|int }} {{ '1234567890123456'|int }} {{ '12'|int(base=8) }} {{ '09'|int(base=0) }}" },
   { template: "{{ '42'|int }} {{ '4.9'|int }} {{ 'x'|int(-1) }} {{ '0x1f'|int(0, 16) }} {{ '0b11'|int(base=0) }} {{ ' 7 '|int }} {{ '1_000'|int }} {{ 4.9|int }} {{ true|int }} {{ '3.5'|float }} {{ 'x'|float }} {{ 2|float }} {{ 'inf'|float }} {{ ' 1e3 '|float }}" },
   { template: "{{ [1, 2.5, 3]|sum }} {{ [[1], [2]]|sum(start=[]) }} {{ [1, 2]|sum(start=10) }} {{ -3|abs }} {{ -2.5|abs }} {{ [3, 1]|min }} {{ ['b', 'A', 'c']|max }} {{ ['b', 'A', 'c']|max(case_sensitive=true) }}" },
   { template: "{{ [1, 'a', none]|tojson }} {{ {'b': 1.0, 'a': '<&>'}|tojson }} {{ 'é'|tojson }} {{ {'a': [1, 2]}|tojson(indent=2) }} {{ 2.5|tojson }} {{ 1e20|tojson }}" },
