@@ -253,30 +253,37 @@ export interface ShapedRow {
 
 /** The shapes of one expansion's skeletons, and the rows built from them. */
 export class ShapeCache {
-  /** Skeletons seen so far by their key (see keyOf); null: the skeleton has no shape. */
-  private readonly shapes = new Map<string, Shape | null>();
+  /** Shapes by the skeleton's marked text, then by how its values stand (see standsOf); null: no shape. */
+  private readonly shapes = new Map<string, Map<string, Shape | null>>();
+  private count = 0;
+
+  /** The last row's skeleton: consecutive rows mostly share one, and comparing is cheaper than hashing. */
+  private last: { marked: string; stands: string; shape: Shape | null } | undefined;
 
   /**
    * The row's documents, built from its shape, or undefined when the row needs the full
    * parse: the skeleton has no shape, or a value cannot stand where it is written.
    */
-  /** The last row's skeleton: consecutive rows mostly share one, and comparing is cheaper than hashing. */
-  private last: { marked: string; stands: string; shape: Shape | null } | undefined;
-
   documents(rendering: MarkedRendering): ShapedRow | undefined {
     const stands = standsOf(rendering);
     const last = this.last;
     let shape: Shape | null | undefined;
     if (last && last.stands === stands && last.marked === rendering.marked) shape = last.shape;
     else {
-      // The skeleton is decided by the marked text and how each value stands; the length
-      // first, as both may hold the control characters the other is written with.
-      const key = `${stands.length}:${stands}${rendering.marked}`;
-      shape = this.shapes.get(key);
+      // Two lookups, not one by the two joined: rows whose skeletons alternate ({% if %})
+      // would build and hash a joined key of the whole text every row.
+      let byStands = this.shapes.get(rendering.marked);
+      shape = byStands?.get(stands);
       if (shape === undefined) {
         shape = shapeOfSkeleton(rendering);
-        if (this.shapes.size >= CACHE_LIMIT) this.shapes.clear();
-        this.shapes.set(key, shape);
+        if (this.count >= CACHE_LIMIT) {
+          this.shapes.clear();
+          this.count = 0;
+          byStands = undefined;
+        }
+        if (!byStands) this.shapes.set(rendering.marked, (byStands = new Map()));
+        byStands.set(stands, shape);
+        this.count++;
       }
       this.last = { marked: rendering.marked, stands, shape };
     }
