@@ -123,7 +123,9 @@ export function* renderRows(input: ExpandInput): Generator<ExpandedRow> {
 /** The row's parameters must fit in the annotation that records them. */
 function checkParamsFit(job: JobObject, params: string, where: () => string): void {
   // Bytes, as the API server counts them.
-  const existing = Object.entries(job.metadata.annotations ?? {}).reduce((n, [k, v]) => n + utf8Length(k) + utf8Length(v), 0);
+  let existing = 0;
+  const annotations = job.metadata.annotations ?? {};
+  for (const key in annotations) existing += utf8Length(key) + utf8Length(annotations[key] as string);
   const size = utf8Length(params);
   if (existing + ANNOTATION.params.length + size > ANNOTATION_LIMIT) {
     throw new InputError(
@@ -132,6 +134,12 @@ function checkParamsFit(job: JobObject, params: string, where: () => string): vo
       { where: where() },
     );
   }
+}
+
+/** An object's first own key, without listing them all. */
+function firstKey(object: object): string | undefined {
+  for (const key in object) return key;
+  return undefined;
 }
 
 /**
@@ -150,9 +158,15 @@ function finishJob(job: JobObject, group: string, name: unknown, item: unknown, 
   const podMeta = template.metadata ?? {};
   podMeta.labels = Object.assign(podMeta.labels ?? {}, labels);
   // The pod template's metadata comes before its spec, as people write it.
-  if (Object.keys(template)[0] !== "metadata") {
-    const { metadata: _, ...rest } = template;
-    job.spec.template = { metadata: podMeta, ...rest };
+  if (firstKey(template) !== "metadata") {
+    const reordered: Record<string, unknown> = { metadata: podMeta };
+    for (const key in template) {
+      const value = template[key as keyof typeof template];
+      // A key __proto__ stays an ordinary key, as a spread would keep it.
+      if (key === "__proto__") Object.defineProperty(reordered, key, { value, enumerable: true, writable: true, configurable: true });
+      else if (key !== "metadata") reordered[key] = value;
+    }
+    job.spec.template = reordered as typeof template;
   } else template.metadata = podMeta;
   meta.annotations = Object.assign(meta.annotations ?? {}, { [ANNOTATION.params]: params as string });
 }
@@ -170,10 +184,12 @@ function yamlFromShape(shape: Shape, filled: readonly Scalar[], jobs: JobObject[
     });
     shape.emissions.set(group, emissions);
   }
-  const yaml: string[] = [];
-  for (const [doc, job] of jobs.entries()) {
+  const yaml = new Array<string>(jobs.length);
+  const item = String(index);
+  for (let doc = 0; doc < jobs.length; doc++) {
+    const job = jobs[doc] as JobObject;
     const emission: Emission | null | undefined = emissions[doc];
-    yaml.push(emission ? fillEmission(emission, filled, job.metadata.name as string, String(index), params) : dumpDocument(job));
+    yaml[doc] = emission ? fillEmission(emission, filled, job.metadata.name as string, item, params) : dumpDocument(job);
   }
   return yaml;
 }
@@ -217,7 +233,8 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
     const params = JSON.stringify(row);
     const classes = fromShape ? schemaClasses(fromShape.filled) : "";
     const jobs: JobObject[] = [];
-    docs.forEach((doc, documentIndex) => {
+    for (let documentIndex = 0; documentIndex < docs.length; documentIndex++) {
+      const doc = docs[documentIndex];
       const docLabel = () => (docs.length > 1 ? `document ${documentIndex + 1} of ${labelOf()}` : labelOf());
       const shaped: ShapedFrom | undefined = fromShape ? { doc: fromShape.shape.docs[documentIndex] as object, classes } : undefined;
       const problems = jobProblems(doc, shaped);
@@ -258,7 +275,7 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
       finishJob(job, group, name, String(index), params);
       input.checks?.linter.add(job);
       jobs.push(job);
-    });
+    }
     const yaml = fromShape ? yamlFromShape(fromShape.shape, fromShape.filled, jobs, group, index, params) : undefined;
     yield { index, row, jobs, yaml };
   }
