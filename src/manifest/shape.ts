@@ -85,6 +85,8 @@ const NO_RANGE = -1;
 const QUOTED = /^"(?:[^"\\\n]|\\.)*"$/;
 /** Skeletons per expansion; a template has few. Bounded, in case every row differs. */
 const CACHE_LIMIT = 256;
+/** Skeletons compared before the cache is asked (see ShapeCache.recent). */
+const RECENT = 16;
 
 function standingOf(style: number, inFlow: boolean): Standing {
   if (style === SCALAR_STYLE.DOUBLE_QUOTED) return "double-quoted";
@@ -257,8 +259,12 @@ export class ShapeCache {
   private readonly shapes = new Map<string, Map<string, Shape | null>>();
   private count = 0;
 
-  /** The last row's skeleton: consecutive rows mostly share one, and comparing is cheaper than hashing. */
-  private last: { marked: string; stands: string; shape: Shape | null } | undefined;
+  /**
+   * The last few skeletons seen, newest first: rows mostly reuse one of a few (an
+   * {% if %} makes two), and comparing strings, which stops at a different length or the
+   * first different character, is cheaper than hashing the whole rendered text per row.
+   */
+  private readonly recent: { marked: string; stands: string; shape: Shape | null }[] = [];
 
   /**
    * The row's documents, built from its shape, or undefined when the row needs the full
@@ -266,10 +272,15 @@ export class ShapeCache {
    */
   documents(rendering: MarkedRendering): ShapedRow | undefined {
     const stands = standsOf(rendering);
-    const last = this.last;
+    const { marked } = rendering;
     let shape: Shape | null | undefined;
-    if (last && last.stands === stands && last.marked === rendering.marked) shape = last.shape;
-    else {
+    for (const seen of this.recent) {
+      if (seen.marked.length === marked.length && seen.stands === stands && seen.marked === marked) {
+        shape = seen.shape;
+        break;
+      }
+    }
+    if (shape === undefined) {
       // Two lookups, not one by the two joined: rows whose skeletons alternate ({% if %})
       // would build and hash a joined key of the whole text every row.
       let byStands = this.shapes.get(rendering.marked);
@@ -285,7 +296,8 @@ export class ShapeCache {
         byStands.set(stands, shape);
         this.count++;
       }
-      this.last = { marked: rendering.marked, stands, shape };
+      if (this.recent.length >= RECENT) this.recent.pop();
+      this.recent.unshift({ marked, stands, shape });
     }
     return shape ? fill(shape, rendering) : undefined;
   }

@@ -6,6 +6,7 @@ import { ShapeCache } from "../../src/manifest/shape";
 import { unmark } from "../../src/manifest/placeholders";
 import { expandJobs } from "../../src/manifest/expand";
 import { dumpDocument } from "../../src/manifest/yaml";
+import type { JobObject } from "../../src/manifest/job";
 import { jobTemplate, planOf } from "./helpers";
 
 const LINES = [
@@ -281,6 +282,19 @@ describe("expansion from shapes against parsing every row in full", () => {
     fc.constantFrom(...DANGEROUS, ...ORDINARY),
   );
   const count = fc.oneof(fc.integer({ min: -3, max: 20 }).map(String), fc.constantFrom("1.5", "x", "", "true"), fc.constantFrom(...TYPED));
+
+  it("give the same Jobs when rows cycle through more skeletons than are compared before the cache, or skeletons alike in length", () => {
+    const text = jobTemplate({ name: "j-{{ item }}", container: "        args:\n{% for i in range(n | int) %}        - a{{ i }}-{{ item }}\n{% endfor %}{% if m == '1' %}        - odd\n{% else %}        - evn\n{% endif %}        - end" });
+    // 20 skeletons in turn, then back and forth; then 10 counts twice, the second time with the other word.
+    const counts = [...Array.from({ length: 40 }, (_, i) => i % 20), ...Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? i : 19 - i)), ...Array.from({ length: 40 }, (_, i) => i % 10)];
+    const words = counts.map((_, i) => (i >= 60 && Math.floor((i - 60) / 10) % 2 === 1 ? "1" : "0"));
+    const rows = counts.map((n, i) => ({ item: `r${i}`, n: String(n), m: words[i] as string }));
+    const fast = outcome(text, rows, true) as { jobs: JobObject[] }[];
+    expect(fast).toEqual(outcome(text, rows, false));
+    const args = fast.map((r) => (r.jobs[0]?.spec.template.spec.containers[0] as { args: string[] }).args);
+    expect(args.map((a) => a.length)).toEqual(counts.map((n) => n + 2));
+    expect(args.map((a) => a[a.length - 2])).toEqual(words.map((m) => (m === "1" ? "odd" : "evn")));
+  });
 
   it("give the same Jobs, the same YAML and the same errors (property)", () => {
     fc.assert(
