@@ -200,46 +200,35 @@ function unescape(quotedValue: string): string | undefined {
   }
 }
 
-/** A shape's document built with `filled[n]` for slot n. */
-export function build<T>(node: ShapeNode, filled: readonly T[]): Built<T> {
-  if (node instanceof Slot) return filled[node.n] as T;
-  if (Array.isArray(node)) return node.map((item) => build(item, filled));
-  if (node !== null && typeof node === "object") {
-    const out: { [key: string]: Built<T> } = {};
-    for (const key of Object.keys(node)) out[key] = build(node[key] as ShapeNode, filled);
-    return out;
-  }
-  return node;
-}
-
-/** Builds one document of a shape for a row: every object and list new, each slot's value in its place. */
-type Builder = (filled: readonly Scalar[]) => Built<Scalar>;
+/** Builds one document of a shape: every object and list new, `filled[n]` in slot n's place (a row's scalars, or the emitter's holes). */
+type Builder<T = Scalar> = (filled: readonly T[]) => Built<T>;
 
 /**
  * A node's builder, made once per shape: a function per node that knows its keys, so a
- * row's documents are made without walking the shape (build's Object.keys of every
- * mapping, for every row, was a tenth of what an expansion allocated).
+ * row's documents are made without walking the shape (walking it, Object.keys of every
+ * mapping for every row was a tenth of what an expansion allocated). The emission is
+ * built by the same builder, with holes for the slots.
  */
-function builderOf(node: ShapeNode): Builder {
+function builderOf<T = Scalar>(node: ShapeNode): Builder<T> {
   if (node instanceof Slot) {
     const n = node.n;
-    return (filled) => filled[n] as Scalar;
+    return (filled) => filled[n] as T;
   }
   if (Array.isArray(node)) {
-    const items = node.map(builderOf);
+    const items = node.map((item) => builderOf<T>(item));
     return (filled) => {
-      const out = new Array<Built<Scalar>>(items.length);
-      for (let i = 0; i < items.length; i++) out[i] = (items[i] as Builder)(filled);
+      const out = new Array<Built<T>>(items.length);
+      for (let i = 0; i < items.length; i++) out[i] = (items[i] as Builder<T>)(filled);
       return out;
     };
   }
   if (node !== null && typeof node === "object") {
     // Never __proto__: a shape refuses that key (construct).
     const keys = Object.keys(node);
-    const values = keys.map((key) => builderOf(node[key] as ShapeNode));
+    const values = keys.map((key) => builderOf<T>(node[key] as ShapeNode));
     return (filled) => {
-      const out: { [key: string]: Built<Scalar> } = {};
-      for (let i = 0; i < keys.length; i++) out[keys[i] as string] = (values[i] as Builder)(filled);
+      const out: { [key: string]: Built<T> } = {};
+      for (let i = 0; i < keys.length; i++) out[keys[i] as string] = (values[i] as Builder<T>)(filled);
       return out;
     };
   }
@@ -283,7 +272,7 @@ export class ShapeCache {
     if (shape === undefined) {
       // Two lookups, not one by the two joined: rows whose skeletons alternate ({% if %})
       // would build and hash a joined key of the whole text every row.
-      let byStands = this.shapes.get(rendering.marked);
+      let byStands = this.shapes.get(marked);
       shape = byStands?.get(stands);
       if (shape === undefined) {
         shape = shapeOfSkeleton(rendering);
@@ -292,7 +281,7 @@ export class ShapeCache {
           this.count = 0;
           byStands = undefined;
         }
-        if (!byStands) this.shapes.set(rendering.marked, (byStands = new Map()));
+        if (!byStands) this.shapes.set(marked, (byStands = new Map()));
         byStands.set(stands, shape);
         this.count++;
       }
@@ -340,7 +329,7 @@ function shapeOfSkeleton(rendering: MarkedRendering): Shape | null {
     // A value standing as itself that looks like a token would be mistaken for one.
     if ((text.match(TOKEN) ?? []).length !== tokens) return null;
     const built = construct(parseEvents(text, {}), text, quoted, tokens);
-    return built ? { ...built, builders: built.docs.map(builderOf), emissions: new Map() } : null;
+    return built ? { ...built, builders: built.docs.map((doc) => builderOf(doc)), emissions: new Map() } : null;
   } catch {
     return null; // the row is parsed in full, which reports the error properly
   }
@@ -400,7 +389,7 @@ export interface Emission {
 /** The shape's document as emitted YAML with holes, once `finish` has named and labelled it. */
 export function compileEmission(shape: Shape, doc: number, finish: (job: Built<Hole>, name: Hole, index: Hole, params: Hole) => void): Emission {
   // The document built as a row builds it, with each slot's hole for its value.
-  const job = build(shape.docs[doc] as ShapeNode, shape.slots.map((_, n) => new Hole(n)));
+  const job = builderOf<Hole>(shape.docs[doc] as ShapeNode)(shape.slots.map((_, n) => new Hole(n)));
   const count = shape.slots.length;
   finish(job, new Hole(count), new Hole(count + 1), new Hole(count + 2));
   const pieces: (string | number)[] = [];
