@@ -59,9 +59,13 @@ interface FoundEntry {
 function lintFields(job: JobObject, into: unknown[]): number {
   const spec = job.spec;
   const pod = spec.template.spec;
-  const fields: unknown[] = [spec.activeDeadlineSeconds, spec.ttlSecondsAfterFinished, spec.parallelism, spec.completions, spec.backoffLimit, pod.restartPolicy];
   let n = 0;
-  for (const field of fields) into[n++] = kept(field);
+  into[n++] = kept(spec.activeDeadlineSeconds);
+  into[n++] = kept(spec.ttlSecondsAfterFinished);
+  into[n++] = kept(spec.parallelism);
+  into[n++] = kept(spec.completions);
+  into[n++] = kept(spec.backoffLimit);
+  into[n++] = kept(pod.restartPolicy);
   for (const c of pod.containers as { name?: string; image?: string; imagePullPolicy?: string; resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }[]) {
     if (c === null || typeof c !== "object") continue;
     const r = c.resources;
