@@ -6,6 +6,7 @@
  * general dump, which was a quarter of the expansion's time.
  */
 import { yamlDoubleQuoted } from "../text/yaml-string";
+import { decimal } from "../text/decimal";
 
 /** A place in an emitted document whose scalar is written later (see shape.ts). */
 export class Hole {
@@ -28,7 +29,7 @@ function scalar(value: string): string {
 function number(value: number): string {
   if (Number.isNaN(value)) return ".nan";
   if (!Number.isFinite(value)) return value > 0 ? ".inf" : "-.inf";
-  const text = String(value);
+  const text = decimal(value);
   // YAML 1.1 reads an exponent as a float only after a dot and with a signed exponent.
   if (/e/.test(text)) {
     const [mantissa = "", exponent = ""] = text.split("e");

@@ -17,6 +17,7 @@ import { NameSet } from "./name-set";
 import { type Emission, type Scalar, type Shape, ShapeCache, compileEmission, fillEmission } from "./shape";
 import { dumpDocument, parseDocuments, verifyParsed } from "./yaml";
 import { terminalSafe } from "../text/show";
+import { decimal } from "../text/decimal";
 
 export interface ExpandInput {
   template: CompiledTemplate;
@@ -175,17 +176,16 @@ function finishJob(job: JobObject, group: string, name: unknown, item: unknown, 
  * The row's Jobs as YAML through their shape's emissions, compiled at the shape's first
  * row and kept only when they write exactly what the emitter writes for that row.
  */
-function yamlFromShape(shape: Shape, filled: readonly Scalar[], jobs: JobObject[], group: string, index: number, params: string): string[] | undefined {
+function yamlFromShape(shape: Shape, filled: readonly Scalar[], jobs: JobObject[], group: string, item: string, params: string): string[] | undefined {
   let emissions = shape.emissions.get(group);
   if (!emissions) {
     emissions = jobs.map((job, doc) => {
       const emission = compileEmission(shape, doc, (shaped, name, item, p) => finishJob(shaped as JobObject, group, name, item, p));
-      return fillEmission(emission, filled, job.metadata.name as string, String(index), params) === dumpDocument(job) ? emission : null;
+      return fillEmission(emission, filled, job.metadata.name as string, item, params) === dumpDocument(job) ? emission : null;
     });
     shape.emissions.set(group, emissions);
   }
   const yaml = new Array<string>(jobs.length);
-  const item = String(index);
   for (let doc = 0; doc < jobs.length; doc++) {
     const job = jobs[doc] as JobObject;
     const emission: Emission | null | undefined = emissions[doc];
@@ -231,6 +231,7 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
       throw new InputError(`${labelOf()} rendered no YAML document. Check the template's conditions and loops`, { where });
     }
     const params = JSON.stringify(row);
+    const item = decimal(index);
     const classes = fromShape ? schemaClasses(fromShape.filled) : "";
     const jobs: JobObject[] = [];
     for (let documentIndex = 0; documentIndex < docs.length; documentIndex++) {
@@ -272,11 +273,11 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
         throw new InputError(`${docLabel()} is named ${name}, like another document of the same row: two Jobs cannot share a name`, { where });
       }
       checkParamsFit(job, params, () => `${where} (${docLabel()})`);
-      finishJob(job, group, name, String(index), params);
+      finishJob(job, group, name, item, params);
       input.checks?.linter.add(job);
       jobs.push(job);
     }
-    const yaml = fromShape ? yamlFromShape(fromShape.shape, fromShape.filled, jobs, group, index, params) : undefined;
+    const yaml = fromShape ? yamlFromShape(fromShape.shape, fromShape.filled, jobs, group, item, params) : undefined;
     yield { index, row, jobs, yaml };
   }
   if (derivedCount > 3) onWarning?.(`…and ${derivedCount - 3} more names were derived the same way`);

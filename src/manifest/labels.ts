@@ -1,4 +1,5 @@
 /** The labels and annotation that make a Job a member of a jobx group. */
+import { decimal } from "../text/decimal";
 
 export const LABEL = {
   managedBy: "app.kubernetes.io/managed-by",
@@ -25,5 +26,5 @@ export function groupSelector(group: string): string {
 }
 
 export function groupLabels(group: string, index: number): Record<string, string> {
-  return { [LABEL.managedBy]: MANAGED_BY, [LABEL.group]: group, [LABEL.item]: String(index) };
+  return { [LABEL.managedBy]: MANAGED_BY, [LABEL.group]: group, [LABEL.item]: decimal(index) };
 }

@@ -7,6 +7,7 @@
 import { TemplateRenderError, pyError, refused } from "./errors";
 import { MARK } from "./marks";
 import { floatRepr, percentFormat, type Conversions } from "./pyformat";
+import { decimal } from "../text/decimal";
 import {
   DictView,
   GroupTuple,
@@ -285,7 +286,7 @@ function strScalar(value: unknown): string {
   if (value === null) return "None";
   if (value === true) return "True";
   if (value === false) return "False";
-  if (typeof value === "number") return Number.isInteger(value) ? String(value === 0 ? 0 : value) : floatRepr(value);
+  if (typeof value === "number") return Number.isInteger(value) ? decimal(value) : floatRepr(value);
   if (value instanceof PyFloat) return floatRepr(value.v);
   if (value instanceof PyRange) return `range(${value.start}, ${value.stop}${value.step !== 1 ? `, ${value.step}` : ""})`;
   if (value instanceof Undefined) throw undefinedError(value);
