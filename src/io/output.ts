@@ -34,6 +34,8 @@ export class StdoutSink {
   private used = 0;
   private heldBytes = 0;
   private streaming = false;
+  /** The flush under way, if one is: a caller may write more before it waits for it. */
+  private flushing: Promise<void> | undefined;
   /** Documents (or renderings) already handed to stdout. */
   written = 0;
   private heldDocs = 0;
@@ -46,7 +48,8 @@ export class StdoutSink {
 
   /**
    * Adds one document's text (after `lead`, e.g. its `---` line); when it returns a
-   * promise, more may be produced once it resolves. Most documents only join the hold: no
+   * promise, more should be produced only once it resolves (a row's other documents may
+   * still be written first: they are held for the next flush). Most documents only join the hold: no
    * promise, no wait, for each of a million. Text is encoded as it comes, straight into
    * the piece being filled: no joined copy, no second encoding when it is written.
    */
@@ -56,9 +59,15 @@ export class StdoutSink {
     const leadFilled = lead !== "" && this.put(lead);
     const full = this.put(text) || leadFilled;
     if (!full) return undefined;
+    // One flush at a time, so pieces go out in order: what comes during one joins the next.
+    if (this.flushing) return this.flushing;
     if (this.streaming || this.heldBytes >= this.holdBytes) {
       this.streaming = true;
-      return this.flush();
+      const flushing = this.flush().finally(() => {
+        this.flushing = undefined;
+      });
+      this.flushing = flushing;
+      return flushing;
     }
     return undefined;
   }
@@ -117,6 +126,7 @@ export class StdoutSink {
 
   /** Everything held goes out. */
   async end(): Promise<void> {
+    await this.flushing;
     await this.flush();
   }
 

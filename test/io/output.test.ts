@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { StdoutSink } from "../../src/io/output";
 
 /** A stream that keeps what it is given, writing at once (as a file does) or on the next turn (as a pipe may). */
-function collector(mode: "at once" | "later" = "at once") {
+function collector(mode: "at once" | "later" = "at once", highWaterMark?: number) {
   const received: Buffer[] = [];
   let bytes = 0;
   const stream = new Writable({
+    highWaterMark,
     write(chunk: Buffer, _encoding, done) {
       received.push(Buffer.from(chunk)); // a copy: the sink fills its pieces again once written
       bytes += chunk.length;
@@ -72,6 +73,21 @@ describe("the stdout sink", () => {
     await writeAll(sink, many);
     await sink.end();
     expect(out.text()).toBe(many.map((d) => `---\n${d}`).join(""));
+  });
+
+  it("keeps order when a row's documents are written before the wait one of them asked for", async () => {
+    // A stream that is full after every piece: a flush waits for it between pieces.
+    const out = collector("later", 1);
+    const sink = new StdoutSink(out.stream, HOLD);
+    // Documents of about half a piece: a row's next document fills a piece while a flush waits.
+    const docs = Array.from({ length: 300 }, (_, i) => `name: job-${i}-${"z".repeat(PIECE / 2 + (i % 7) * 1000)}\n`);
+    for (let row = 0; row < docs.length; row += 3) {
+      let wait: Promise<void> | undefined;
+      for (const doc of docs.slice(row, row + 3)) wait = sink.write(doc, "---\n") ?? wait;
+      if (wait) await wait;
+    }
+    await sink.end();
+    expect(out.text()).toBe(docs.map((d) => `---\n${d}`).join(""));
   });
 
   it("says the output is incomplete when an error comes after some of it went out", async () => {
