@@ -2,8 +2,9 @@
 import { InputError, InterruptedError, UsageError } from "../errors";
 import type { Interrupts } from "../lifecycle/interrupts";
 import { OutDirSink, StdoutSink } from "../io/output";
-import { expandJobs, renderRows } from "../manifest/expand";
+import { type ExpandedJobs, expandJobs, renderRows } from "../manifest/expand";
 import { dumpDocument } from "../manifest/yaml";
+import type { JobObject } from "../manifest/job";
 import { packOptions } from "../cli/flags";
 import { prepareExpansion, type ParamOptions } from "../lifecycle/expansion";
 import { desiredObjects } from "../lifecycle/submit";
@@ -95,14 +96,13 @@ export async function runExpand(templateArg: string, options: ExpandOptions, int
       }
       await sink.write("\n]}\n");
     } else {
-      for (const { jobs: rowJobs, yaml } of expandJobs(input)) {
-        for (const [n, job] of rowJobs.entries()) {
-          // Awaited only when the sink says so: a wait per document is a microtask per document.
-          const wait = sink.write(yaml?.[n] ?? dumpDocument(job), "---\n");
-          if (wait) await wait;
-          jobs++;
-        }
+      for (const expanded of expandJobs(input)) {
+        jobs += expanded.jobs.length;
         rows++;
+        // Awaited only when the sink says so (a wait per document is a microtask per
+        // document), and once the row is written: while it waits, nothing holds the row.
+        const wait = writeYaml(sink, expanded);
+        if (wait) await wait;
       }
     }
   } catch (err) {
@@ -123,4 +123,11 @@ export async function runExpand(templateArg: string, options: ExpandOptions, int
       formatNote(options.raw ? `rendered ${rows} row${rows === 1 ? "" : "s"}` : `expanded ${rows} row${rows === 1 ? "" : "s"} into ${jobs} Job${jobs === 1 ? "" : "s"} (group ${group})`),
     );
   }
+}
+
+/** A row's Jobs as YAML documents; the sink's wait, if it asks for one. */
+function writeYaml(sink: StdoutSink, { jobs, yaml }: ExpandedJobs): Promise<void> | undefined {
+  let wait: Promise<void> | undefined;
+  for (let n = 0; n < jobs.length; n++) wait = sink.write(yaml?.[n] ?? dumpDocument(jobs[n] as JobObject), "---\n") ?? wait;
+  return wait;
 }

@@ -200,26 +200,45 @@ function yamlFromShape(shape: Shape, filled: readonly Scalar[], jobs: JobObject[
  * earlier row is such an error.
  */
 export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
-  const { group, onWarning } = input;
-  const where = input.template.name;
-  const seen = new NameSet(input.plan.count, input.nameHash);
-  // Names whose hash matched another's but which differ: kept exactly (rare).
-  const distinct = new Map<string, number>();
-  let derivedCount = 0;
-  // Whether every row so far rendered what the first did: then the parameters change nothing.
-  let first: MarkedRendering | undefined;
-  let allSame = !input.plan.empty;
-  let rows = 0;
-  // The skeletons' shapes, for this expansion only.
-  const shapes = input.shapes === false ? undefined : new ShapeCache();
-  for (const { index, row, label: labelOf, context } of rowContexts(input)) {
+  const expansion = new Expansion(input);
+  // A row is made in a call of its own, so that while its consumer waits (for stdout), the
+  // row's rendering, documents and closures are not held here: a collection that runs
+  // then finds nothing of the row to copy (see docs/DESIGN.md, Memory).
+  for (const context of rowContexts(input)) yield expansion.row(context);
+  expansion.finish();
+}
+
+/** What an expansion keeps from row to row. */
+class Expansion {
+  private readonly where: string;
+  private readonly seen: NameSet;
+  /** Names whose hash matched another's but which differ: kept exactly (rare). */
+  private readonly distinct = new Map<string, number>();
+  private derivedCount = 0;
+  /** Whether every row so far rendered what the first did: then the parameters change nothing. */
+  private first: MarkedRendering | undefined;
+  private allSame: boolean;
+  private rows = 0;
+  /** The skeletons' shapes, for this expansion only. */
+  private readonly shapes: ShapeCache | undefined;
+
+  constructor(private readonly input: ExpandInput) {
+    this.where = input.template.name;
+    this.seen = new NameSet(input.plan.count, input.nameHash);
+    this.allSame = !input.plan.empty;
+    this.shapes = input.shapes === false ? undefined : new ShapeCache();
+  }
+
+  row({ index, row, label: labelOf, context }: RowContext): ExpandedJobs {
+    const { input, where } = this;
+    const { group } = input;
     const rendering = input.template.renderMarked(context, labelOf);
-    rows++;
-    if (first === undefined) first = rendering;
-    else if (allSame) allSame = sameRendering(first, rendering);
+    this.rows++;
+    if (this.first === undefined) this.first = rendering;
+    else if (this.allSame) this.allSame = sameRendering(this.first, rendering);
     // Rows whose values can stand where they are written are built from their template's
     // shape; others are parsed in full and guarded.
-    const fromShape = shapes?.documents(rendering);
+    const fromShape = this.shapes?.documents(rendering);
     let docs: unknown[] | undefined = fromShape?.docs;
     if (!docs) {
       const label = labelOf();
@@ -250,16 +269,16 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
       const given = job.metadata.name;
       const name = finalName(job, group, row, documentIndex);
       if (name !== given && given !== undefined) {
-        if (derivedCount < 3) onWarning?.(`${docLabel()}: ${nameProblem(given, job)}; named it ${name}`);
-        derivedCount++;
+        if (this.derivedCount < 3) input.onWarning?.(`${docLabel()}: ${nameProblem(given, job)}; named it ${name}`);
+        this.derivedCount++;
       }
-      let earlier = distinct.get(name);
+      let earlier = this.distinct.get(name);
       if (earlier === undefined) {
-        const sameHash = seen.add(name, index);
+        const sameHash = this.seen.add(name, index);
         // A hash seen before: the same name, unless two names share a hash.
         if (sameHash !== undefined) {
           if (sameHash === index || namesOfRow(input, sameHash).includes(name)) earlier = sameHash;
-          else distinct.set(flatCopy(name), index);
+          else this.distinct.set(flatCopy(name), index);
         }
       }
       if (earlier !== undefined && earlier !== index) {
@@ -278,20 +297,25 @@ export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
       jobs.push(job);
     }
     const yaml = fromShape ? yamlFromShape(fromShape.shape, fromShape.filled, jobs, group, item, params) : undefined;
-    yield { index, row, jobs, yaml };
+    return { index, row, jobs, yaml };
   }
-  if (derivedCount > 3) onWarning?.(`…and ${derivedCount - 3} more names were derived the same way`);
-  if (allSame && rows > 1) {
-    throw new InputError(
-      `all ${rows} rows rendered the same Job: the parameters (${input.plan.keys.join(", ")}) change nothing in the template's output. ` +
-        "Use the ones that vary in the template, or give no parameters to render it once",
-      { where },
-    );
-  }
-  if (input.checks) {
-    const warnings = input.checks.linter.warnings();
-    if (input.checks.strict) verifyNoWarnings(warnings);
-    for (const w of warnings) onWarning?.(w);
+
+  /** After the last row: the checks on the whole expansion, and the linter's warnings. */
+  finish(): void {
+    const { input, where } = this;
+    if (this.derivedCount > 3) input.onWarning?.(`…and ${this.derivedCount - 3} more names were derived the same way`);
+    if (this.allSame && this.rows > 1) {
+      throw new InputError(
+        `all ${this.rows} rows rendered the same Job: the parameters (${input.plan.keys.join(", ")}) change nothing in the template's output. ` +
+          "Use the ones that vary in the template, or give no parameters to render it once",
+        { where },
+      );
+    }
+    if (input.checks) {
+      const warnings = input.checks.linter.warnings();
+      if (input.checks.strict) verifyNoWarnings(warnings);
+      for (const w of warnings) input.onWarning?.(w);
+    }
   }
 }
 
