@@ -86,13 +86,12 @@ export async function runExpand(templateArg: string, options: ExpandOptions, int
       }
     } else if (options.output === "json") {
       await sink.write('{"apiVersion":"v1","kind":"List","metadata":{},"items":[');
-      for (const { jobs: rowJobs } of expandJobs(input)) {
-        for (const job of rowJobs) {
-          const wait = sink.write(`${jobs === 0 ? "\n" : ",\n"}${JSON.stringify(job)}`);
-          if (wait) await wait;
-          jobs++;
-        }
+      for (const expanded of expandJobs(input)) {
+        // As for YAML below: the row is written whole, then the wait.
+        const wait = writeJson(sink, expanded, jobs === 0);
+        jobs += expanded.jobs.length;
         rows++;
+        if (wait) await wait;
       }
       await sink.write("\n]}\n");
     } else {
@@ -123,6 +122,13 @@ export async function runExpand(templateArg: string, options: ExpandOptions, int
       formatNote(options.raw ? `rendered ${rows} row${rows === 1 ? "" : "s"}` : `expanded ${rows} row${rows === 1 ? "" : "s"} into ${jobs} Job${jobs === 1 ? "" : "s"} (group ${group})`),
     );
   }
+}
+
+/** A row's Jobs as items of the JSON List (`first`: no comma before the first); the sink's wait, if it asks for one. */
+function writeJson(sink: StdoutSink, { jobs }: ExpandedJobs, first: boolean): Promise<void> | undefined {
+  let wait: Promise<void> | undefined;
+  for (let n = 0; n < jobs.length; n++) wait = sink.write(`${first && n === 0 ? "\n" : ",\n"}${JSON.stringify(jobs[n])}`) ?? wait;
+  return wait;
 }
 
 /** A row's Jobs as YAML documents; the sink's wait, if it asks for one. */

@@ -49,6 +49,29 @@ describe("jobx expand", () => {
     expect(list.items.map((j) => j.metadata.name)).toEqual(["process-item-a", "process-item-b"]);
   });
 
+  it("streams rows of two Jobs past the 16 MiB it holds back with every document in order, as YAML and as JSON", () => {
+    // Each row is written whole before expand waits for the pipe: every document still comes once, in order.
+    const dir = tempDir();
+    const template = join(dir, "two.yaml.njk");
+    const job = (prefix: string) =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${prefix}-{{ id }}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: c\n          image: busybox\n          command: ["echo", "{{ id }} ${"x".repeat(200)}"]\n`;
+    writeFileSync(template, `${job("a")}---\n${job("b")}`);
+    const rows = 15_000;
+    writeFileSync(join(dir, "rows.csv"), `id\n${Array.from({ length: rows }, (_, i) => `r${i}`).join("\n")}\n`);
+    const expected = Array.from({ length: rows }, (_, i) => [`a-r${i}`, `b-r${i}`]).flat();
+    try {
+      const yaml = jobx(["expand", template, "--params", join(dir, "rows.csv"), "-q"]);
+      expect(yaml.status, yaml.stderr).toBe(0);
+      expect(yaml.stdout.length).toBeGreaterThan(16 * 1024 * 1024);
+      expect([...yaml.stdout.matchAll(/^ {2}name: (.+)$/gm)].map((m) => m[1])).toEqual(expected);
+      const json = jobx(["expand", template, "--params", join(dir, "rows.csv"), "-q", "-o", "json"]);
+      expect(json.status, json.stderr).toBe(0);
+      expect((JSON.parse(json.stdout) as { items: Job[] }).items.map((j) => j.metadata.name)).toEqual(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("combines a CSV file, a matrix and a constant, in the documented order", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "rows.csv"), "input\ns3://a\ns3://b\n");
