@@ -49,9 +49,10 @@ export class StdoutSink {
   /**
    * Adds one document's text (after `lead`, e.g. its `---` line); when it returns a
    * promise, more should be produced only once it resolves (a row's other documents may
-   * still be written first: they are held for the next flush). Most documents only join the hold: no
-   * promise, no wait, for each of a million. Text is encoded as it comes, straight into
-   * the piece being filled: no joined copy, no second encoding when it is written.
+   * still be written first: they are held for the next flush). Most documents only join
+   * the hold: no promise, no wait, for each of a million. Text is encoded as it comes,
+   * straight into the piece being filled: no joined copy, no second encoding when it is
+   * written.
    */
   write(text: string, lead = ""): Promise<void> | undefined {
     this.heldDocs++;
