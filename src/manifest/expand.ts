@@ -200,16 +200,16 @@ function yamlFromShape(shape: Shape, filled: readonly Scalar[], jobs: JobObject[
  * earlier row is such an error.
  */
 export function* expandJobs(input: ExpandInput): Generator<ExpandedJobs> {
-  const expansion = new Expansion(input);
+  const expander = new Expander(input);
   // A row is made in a call of its own, so that while its consumer waits (for stdout), the
   // row's rendering, documents and closures are not held here: a collection that runs
   // then finds nothing of the row to copy (see docs/DESIGN.md, Memory).
-  for (const context of rowContexts(input)) yield expansion.row(context);
-  expansion.finish();
+  for (const context of rowContexts(input)) yield expander.row(context);
+  expander.finish();
 }
 
 /** What an expansion keeps from row to row. */
-class Expansion {
+class Expander {
   private readonly where: string;
   private readonly seen: NameSet;
   /** Names whose hash matched another's but which differ: kept exactly (rare). */
