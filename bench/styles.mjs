@@ -5,8 +5,9 @@
  * bench/styles/corpus.mjs), side by side in one run at 1,000, 10,000 and 100,000 rows.
  * Prints per style and size the median wall time and peak RSS of both, the ratio
  * jobx/jinja2 and the share of rows that took the shape path; then the worst style, and
- * every style's peak memory at 1,000,000 rows against its 100,000-row peak. Targets are printed PASS/MISS; a MISS never
- * fails the process, a command that fails or prints the wrong output does.
+ * every style's peak memory at 1,000,000 rows against its 100,000-row peak. Targets are
+ * printed PASS/MISS; a MISS never fails the process, a command that fails or prints the
+ * wrong output does.
  *
  * Environment:
  *   BENCH_RUNS=N       runs per figure (default 3; medians are printed)

@@ -180,7 +180,7 @@ function yamlFromShape(shape: Shape, filled: readonly Scalar[], jobs: JobObject[
   let emissions = shape.emissions.get(group);
   if (!emissions) {
     emissions = jobs.map((job, doc) => {
-      const emission = compileEmission(shape, doc, (shaped, name, item, p) => finishJob(shaped as JobObject, group, name, item, p));
+      const emission = compileEmission(shape, doc, (shaped, nameHole, itemHole, paramsHole) => finishJob(shaped as JobObject, group, nameHole, itemHole, paramsHole));
       return fillEmission(emission, filled, job.metadata.name as string, item, params) === dumpDocument(job) ? emission : null;
     });
     shape.emissions.set(group, emissions);
